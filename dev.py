@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The project's two set-up commands, runnable with nothing but Python 3.11+.
+
+    python3 dev.py serve [serve options]   # the SPARQL service on the bundled graph
+    python3 dev.py test  [pytest options]  # the whole test suite
+
+Each makes (or refreshes) a virtual environment in .venv, installs the project into it, and, for the
+tests, the Debian packages the tests drive (Java for HermiT and the OWL API, Chromium for the query page)
+when the machine lacks them and we may install them. Standard library only: it runs before anything
+is installed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".her2graph-installed"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+# Debian packages the tests use, keyed by the command that shows they are present.
+TEST_SYSTEM_PACKAGES = {
+    "java": ["default-jre-headless"],
+    "chromium": ["chromium", "chromium-driver"],
+}
+OWLAPI_JAR_DIR = Path("/usr/share/java")
+OWLAPI_PACKAGE = "libowlapi-java"
+
+
+def _installed_extras() -> set[str] | None:
+    """The extras installed from the current pyproject.toml, or None when .venv is stale or absent."""
+    if not STAMP.exists():
+        return None
+    digest, _, extras = STAMP.read_text().partition(" ")
+    if digest != hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest():
+        return None
+    return set(filter(None, extras.split(",")))
+
+
+def ensure_venv(extras: str) -> None:
+    """Create .venv and install the project with `extras`, unless such an install is already there."""
+    installed = _installed_extras()
+    if installed is not None and set(filter(None, [extras])) <= installed:
+        return
+    if not (BIN / "python").exists():
+        print("dev.py: creating .venv", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extras}]" if extras else "."
+    print(f"dev.py: installing {target} into .venv", flush=True)
+    subprocess.run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", target], check=True, cwd=ROOT)
+    STAMP.write_text(hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest() + " " + extras)
+
+
+def _missing_system_packages() -> list[str]:
+    missing = [pkg for cmd, pkgs in TEST_SYSTEM_PACKAGES.items() if shutil.which(cmd) is None for pkg in pkgs]
+    if not list(OWLAPI_JAR_DIR.glob("owlapi*.jar")):
+        missing.append(OWLAPI_PACKAGE)
+    return missing
+
+
+def ensure_system_packages() -> None:
+    """Install the Debian packages the tests drive, when missing and when this user may install them."""
+    missing = _missing_system_packages()
+    if not missing:
+        return
+    can_install = shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0
+    if not can_install:
+        print(f"dev.py: not installing {', '.join(missing)} (needs root and apt-get); "
+              "tests that need them will be skipped with a reason", flush=True)
+        return
+    print(f"dev.py: installing {', '.join(missing)} with apt-get", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True, env=env)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"serve", "test"}:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "serve":
+        ensure_venv("")
+        return subprocess.call([str(BIN / "her2graph"), "serve", *rest], cwd=ROOT)
+    ensure_venv("test")
+    ensure_system_packages()
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except subprocess.CalledProcessError as error:
+        print(f"dev.py: set-up step failed (exit {error.returncode}): {' '.join(map(str, error.cmd))}", file=sys.stderr)
+        sys.exit(error.returncode or 1)

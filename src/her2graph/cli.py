@@ -1,0 +1,122 @@
+"""The `her2graph` command: one subcommand per job, each delegating to the module that owns it.
+
+Exit codes are a contract: 0 success (for `validate`: the data conforms), 1 `validate` found violations,
+2 a usage error or bad input (the message says what to fix; never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import Her2graphError
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .export import EXPORT_FORMATS, EXPORT_PARTS
+    from .local_query import RESULT_FORMATS
+
+    parser = argparse.ArgumentParser(prog="her2graph", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"her2graph {__version__}")
+    parser.add_argument("--data", type=Path, metavar="DIR",
+                        help="folder holding ontology/, graph/, shapes/ and queries/ (default: the bundled data; "
+                             "env HER2GRAPH_DATA)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    query = commands.add_parser("query", help="run a SPARQL query over the merged graph, locally")
+    query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
+    query.add_argument("--format", choices=RESULT_FORMATS, default="table", help="result format (default: table)")
+    query.set_defaults(handler=_query)
+
+    export = commands.add_parser("export", help="write the merged graph, a named graph or the ontology")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ttl",
+                        help="ttl, nt, jsonld, owl (RDF/XML), or trig/nq to keep the named graphs")
+    export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(handler=_export)
+
+    stats = commands.add_parser("stats", help="count instances per class and triples per property")
+    stats.set_defaults(handler=_stats)
+
+    locate = commands.add_parser("locate", help="print the code-point offsets of a phrase in the source text "
+                                                "(for curators writing spans)")
+    locate.add_argument("phrase")
+    locate.set_defaults(handler=_locate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data is not None:
+        import os
+        os.environ["HER2GRAPH_DATA"] = str(args.data.resolve())
+    try:
+        return args.handler(args)
+    except Her2graphError as error:
+        print(f"her2graph {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load():
+    from .dataset import load_dataset
+    return load_dataset()
+
+
+def _query(args) -> int:
+    from .local_query import format_result, run_query
+
+    text = _read_argument_or_file(args.sparql)
+    print(format_result(run_query(_load(), text), args.format))
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from .export import serialise, write_atomically
+
+    content = serialise(_load(), args.part, args.format)
+    if args.output is None:
+        sys.stdout.buffer.write(content)
+    else:
+        write_atomically(args.output, content)
+    return EXIT_OK
+
+
+def _stats(args) -> int:
+    from .dataset import merged_graph
+    from .stats import format_counts
+
+    print(format_counts(merged_graph(_load())))
+    return EXIT_OK
+
+
+def _locate(args) -> int:
+    from .dataset import merged_graph
+    from .provenance import source_of
+
+    source = source_of(merged_graph(_load()))
+    matches = source.locate(args.phrase)
+    if not matches:
+        raise Her2graphError(f"the phrase does not occur in {source.path.name}")
+    for start, end in matches:
+        print(f"h2r:span-{start}-{end}\t{start}\t{end}")
+    return EXIT_OK
+
+
+def _read_argument_or_file(value: str) -> str:
+    if not value.startswith("@"):
+        return value
+    path = Path(value[1:])
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise Her2graphError(f"cannot read the query file {path}: {error}") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""The exceptions her2graph raises on bad input: each carries a sentence that says what to do."""
+
+
+class Her2graphError(Exception):
+    """Base of every error her2graph reports to a user (never a traceback)."""
+
+
+class DataFileError(Her2graphError):
+    """A data file (ontology, facts, shapes, queries) is missing or cannot be parsed."""
+
+    def __init__(self, path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class SourceTextError(Her2graphError):
+    """The review's source text is missing or is not the file the graph was curated from."""
+
+
+class QueryError(Her2graphError):
+    """A SPARQL query is malformed or not allowed."""

@@ -1,0 +1,61 @@
+"""Writing the dataset, one of its named graphs, or the ontology, in an RDF syntax.
+
+Files are written atomically (a temporary file renamed into place), so a failed export never leaves a
+half-written file behind.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .dataset import merged_graph
+from .errors import Her2graphError
+from .namespaces import GRAPH
+
+# CLI format name -> (rdflib serializer, whether it keeps named graphs)
+EXPORT_FORMATS = {
+    "ttl": ("longturtle", False),
+    "nt": ("nt", False),
+    "jsonld": ("json-ld", False),
+    "owl": ("pretty-xml", False),
+    "trig": ("trig", True),
+    "nq": ("nquads", True),
+}
+EXPORT_PARTS = ("all", "ontology", "facts", "provenance")
+
+
+def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:
+    """The chosen part of the dataset in the chosen format."""
+    serializer, keeps_graphs = EXPORT_FORMATS[export_format]
+    if keeps_graphs:
+        if part != "all":
+            raise Her2graphError(f"--format {export_format} writes named graphs; use it with --part all")
+        return dataset.serialize(format=serializer, encoding="utf-8")
+    graph = merged_graph(dataset) if part == "all" else _named_graph(dataset, part)
+    return graph.serialize(format=serializer, encoding="utf-8")
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to `path` so that readers see the old file or the whole new one, never a part."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _named_graph(dataset: Dataset, part: str) -> Graph:
+    source = dataset.graph(GRAPH[part])
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    graph += source
+    return graph

@@ -1,0 +1,38 @@
+"""Where the curated data lives: a checkout's top-level folders, or the copy packed into the wheel.
+
+HER2GRAPH_DATA overrides both (a folder with ontology/, graph/, shapes/, queries/).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT_ROOT = _PACKAGE_DIR.parent.parent
+
+
+def data_root() -> Path:
+    """The folder holding ontology/, graph/, shapes/ and queries/."""
+    override = os.environ.get("HER2GRAPH_DATA")
+    if override:
+        return Path(override).resolve()
+    packed = _PACKAGE_DIR / "data"
+    if (packed / "ontology").is_dir():
+        return packed
+    return _CHECKOUT_ROOT
+
+
+def ontology_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "ontology"
+
+
+def graph_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "graph"
+
+
+def shapes_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "shapes"
+
+
+def queries_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "queries"

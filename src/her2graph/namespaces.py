@@ -1,0 +1,35 @@
+"""The IRIs her2graph mints and the vocabularies it reuses, in one place."""
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/her2graph/"
+
+H2G = Namespace(BASE + "ontology/")
+"""Terms of the her2graph ontology (classes and properties)."""
+H2R = Namespace(BASE + "resource/")
+"""Individuals: drugs, trials, results, spans ..."""
+GRAPH = Namespace(BASE + "graph/")
+"""Named graphs of the dataset."""
+ONTOLOGY_IRI = BASE + "ontology"
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES = {
+    "h2g": H2G,
+    "h2r": H2R,
+    "oa": OA,
+    "obo": OBO,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "sh": SH,
+}
+
+__all__ = ["BASE", "H2G", "H2R", "GRAPH", "ONTOLOGY_IRI", "OA", "OBO", "SH", "PREFIXES",
+           "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
