@@ -72,10 +72,11 @@ def _load():
 
 
 def _query(args) -> int:
-    from .local_query import format_result, run_query
+    from .local_query import format_result
+    from .oxigraph_store import query_store, store_from_dataset
 
     text = _read_argument_or_file(args.sparql)
-    print(format_result(run_query(_load(), text), args.format))
+    print(format_result(query_store(store_from_dataset(_load()), text), args.format))
     return EXIT_OK
 
 

@@ -1,52 +1,58 @@
-"""Running one SPARQL query over the merged dataset from the command line, and printing its result."""
+"""Running one SPARQL query over the curated dataset from the command line, and printing its result.
+
+Queries are answered by Oxigraph's engine (her2graph.oxigraph_store), the same engine the service uses.
+"""
 from __future__ import annotations
 
-import json
-
-from rdflib import Dataset
-from rdflib.query import Result
+import pyoxigraph
 
 from .errors import QueryError
 
-RESULT_FORMATS = ("table", "json", "csv", "xml", "turtle")
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples")
+_TABLE_FORMATS = {
+    "json": pyoxigraph.QueryResultsFormat.JSON,
+    "csv": pyoxigraph.QueryResultsFormat.CSV,
+    "tsv": pyoxigraph.QueryResultsFormat.TSV,
+    "xml": pyoxigraph.QueryResultsFormat.XML,
+}
+_GRAPH_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+                  "table": pyoxigraph.RdfFormat.TURTLE}
 
 
-def run_query(dataset: Dataset, query: str) -> Result:
-    """Evaluate `query` over the dataset (its default graph is the union of the named graphs)."""
-    try:
-        return dataset.query(query)
-    except Exception as error:  # rdflib's parser raises pyparsing errors and ValueErrors alike
-        raise QueryError(f"the query could not be run: {' '.join(str(error).split())}") from None
-
-
-def format_result(result: Result, result_format: str) -> str:
-    """The result as text in `result_format` (table, json, csv, xml for SELECT/ASK; turtle for graphs)."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        if result_format not in ("turtle", "table"):
-            raise QueryError(f"a {result.type} query gives a graph: use --format turtle")
-        return result.graph.serialize(format="turtle")
-    if result_format == "turtle":
-        raise QueryError(f"a {result.type} query gives a table: use --format table, json, csv or xml")
-    if result.type == "ASK":
-        if result_format == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}, indent=2)
-        return "true" if result.askAnswer else "false"
+def format_result(result, result_format: str) -> str:
+    """The result as text: table, json, csv, tsv or xml for SELECT/ASK; turtle or ntriples for graphs."""
+    if isinstance(result, pyoxigraph.QueryTriples):
+        if result_format not in _GRAPH_FORMATS:
+            raise QueryError("a CONSTRUCT or DESCRIBE query gives a graph: use --format turtle or ntriples")
+        return result.serialize(format=_GRAPH_FORMATS[result_format]).decode("utf-8")
+    if result_format not in _TABLE_FORMATS and result_format != "table":
+        raise QueryError("a SELECT or ASK query gives a table: use --format table, json, csv, tsv or xml")
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        if result_format == "table":
+            return "true" if bool(result) else "false"
+        return result.serialize(format=_TABLE_FORMATS[result_format]).decode("utf-8")
     if result_format == "table":
         return format_table(result)
-    return result.serialize(format=result_format).decode("utf-8")
+    return result.serialize(format=_TABLE_FORMATS[result_format]).decode("utf-8")
 
 
-def format_table(result: Result) -> str:
-    """A SELECT result as an aligned plain-text table, with prefixed names where a prefix is bound."""
-    names = [str(variable) for variable in result.vars]
-    rows = [[_cell(row[variable]) for variable in result.vars] for row in result]
+def solution_rows(solutions: pyoxigraph.QuerySolutions) -> tuple[list[str], list[list[str]]]:
+    """Variable names and rows of plain strings (IRIs and lexical forms; '' where unbound)."""
+    names = [variable.value for variable in solutions.variables]
+    rows = [[_plain(solution[name]) for name in names] for solution in solutions]
+    return names, rows
+
+
+def format_table(solutions: pyoxigraph.QuerySolutions) -> str:
+    """A SELECT result as an aligned plain-text table."""
+    names, rows = solution_rows(solutions)
     widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
-    lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths))]
+    lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths)).rstrip()]
     lines.append("  ".join("-" * width for width in widths))
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 
 
-def _cell(term) -> str:
-    return "" if term is None else str(term)
+def _plain(term) -> str:
+    return "" if term is None else term.value
