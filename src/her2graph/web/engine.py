@@ -1,0 +1,432 @@
+"""Evaluating SPARQL queries with Oxigraph (pyoxigraph) in worker processes that can be stopped.
+
+Neither Oxigraph nor rdflib can cancel a CPU-bound query from inside, so each query runs in a worker process
+holding its own in-memory Store: a query that outlives its time limit is stopped by killing its worker, and
+a fresh worker takes its place while the others go on answering. The web process never evaluates SPARQL;
+it screens the text (query_guard), hands it to an idle worker and waits at most the time limit.
+
+Each worker loads the dataset once, from N-Quads made from the validated rdflib Dataset: the named graphs
+as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph.
+A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
+
+Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
+that escaped the screen could reach nothing; and their address space is capped, so one query cannot take
+the machine's memory.
+"""
+from __future__ import annotations
+
+import ctypes
+import io
+import json
+import logging
+import queue
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph
+
+from ..errors import Her2graphError, QueryError
+from ..namespaces import PREFIXES
+from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
+
+QUERY_TIMEOUT = 5.0
+"""Seconds a query may run (parse, evaluation and serialisation) before its worker is stopped."""
+MAX_ROWS = 10_000
+"""Most solutions (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold."""
+WORKERS = 2
+"""Worker processes, each answering one query at a time."""
+WORKER_MEMORY_MB = 2048
+"""Address space of one worker, in MiB (its store, the query's intermediate results, a 256 MiB stack)."""
+WORKER_STACK_BYTES = 256 * 1024 * 1024
+"""Stack of the thread that runs queries in a worker: deep queries need far more than the 8 MiB default."""
+WORKER_START_SECONDS = 120
+
+RESULTS_DEFAULT = "application/sparql-results+json"
+GRAPH_DEFAULT = "text/turtle"
+
+log = logging.getLogger("her2graph.engine")
+
+
+class QuerySyntaxError(QueryError):
+    """The engine's parser refused the query; the message is the parser's."""
+
+
+class TooManyResults(QueryError):
+    """The answer would hold more rows than the service gives in one response."""
+
+
+class NotRepresentable(QueryError):
+    """The answer cannot be written in the media type asked for (e.g. a predicate RDF/XML cannot name)."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran longer than its time limit and was stopped."""
+
+
+class EngineBusy(Her2graphError):
+    """Every worker stayed busy for as long as the request could wait."""
+
+
+class EngineFailure(Her2graphError):
+    """A worker failed in a way no query should cause (it crashed, or the engine raised an unknown error)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised answer and its media type."""
+
+    body: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
+class _Job:
+    query: str
+    base_iri: str | None
+    default_graph_uris: tuple[str, ...] | None
+    named_graph_uris: tuple[str, ...] | None
+    media_type: str | None
+    max_rows: int | None
+
+
+class QueryEngine:
+    """Oxigraph's SPARQL engine over one dataset: prepare (screen) a query, then evaluate it in a worker."""
+
+    def __init__(self, nquads: bytes, workers: int = WORKERS, timeout: float = QUERY_TIMEOUT,
+                 max_rows: int | None = MAX_ROWS, worker_memory_mb: int | None = WORKER_MEMORY_MB,
+                 max_depth: int = MAX_NESTING_DEPTH, max_operators: int = MAX_OPERATORS):
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.max_depth = max_depth
+        self.max_operators = max_operators
+        self._pool = _WorkerPool(nquads, workers, worker_memory_mb)
+
+    @classmethod
+    def from_dataset(cls, dataset, **options) -> QueryEngine:
+        """An engine over an rdflib Dataset (its named graphs; their merge as default graph)."""
+        return cls(dataset.serialize(format="nquads", encoding="utf-8"), **options)
+
+    def prepare(self, text: str) -> ScreenedQuery:
+        """The query, screened; raises a QueryError saying why it cannot be evaluated here."""
+        return screen_query(text, self.max_depth, self.max_operators)
+
+    def evaluate(self, query: ScreenedQuery, default_graph_uris=(), named_graph_uris=(),
+                 media_type: str | None = None, timeout: float | None = None, base_iri: str | None = None,
+                 capped: bool = True) -> Answer:
+        """The answer to `query`, serialised as `media_type` (default: SPARQL JSON, or Turtle for graphs).
+
+        `capped` answers hold at most max_rows rows (TooManyResults otherwise); the service's own pages, whose
+        queries it writes itself, are not capped.
+
+        Given default or named graph IRIs (the protocol's dataset), the query sees exactly those graphs, as the
+        SPARQL Protocol asks; otherwise its own FROM / FROM NAMED, or else the merge of all graphs.
+        """
+        if not isinstance(query, ScreenedQuery):
+            raise TypeError("evaluate() takes a query from prepare()")
+        names_dataset = bool(default_graph_uris or named_graph_uris)
+        job = _Job(query.text, base_iri,
+                   tuple(default_graph_uris) if names_dataset else None,
+                   tuple(named_graph_uris) if names_dataset else None,
+                   media_type, self.max_rows if capped else None)
+        limit = self.timeout if timeout is None else timeout
+        kind, *payload = self._pool.run(job, limit)
+        if kind == "answer":
+            return Answer(*payload)
+        raise _ERRORS[kind](*payload) if kind != "timeout" else QueryTimeout(
+            f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, more specific "
+            "patterns) or split it")
+
+    def select(self, text: str, timeout: float | None = None) -> list[dict]:
+        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
+        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT, timeout=timeout, capped=False)
+        return json.loads(answer.body)["results"]["bindings"]
+
+    @property
+    def workers_isolated(self) -> bool:
+        """Whether the workers run without network access."""
+        return self._pool.isolated
+
+    def status(self) -> dict:
+        return self._pool.status()
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+_ERRORS = {"syntax": QuerySyntaxError, "too-many": TooManyResults, "not-representable": NotRepresentable,
+           "failure": EngineFailure}
+
+
+class _Worker:
+    def __init__(self, process, connection):
+        self.process = process
+        self.connection = connection
+
+
+class _WorkerPool:
+    """A fixed number of workers; one that is stopped or dies is replaced in the background."""
+
+    def __init__(self, nquads: bytes, size: int, memory_mb: int | None):
+        if size < 1:
+            raise ValueError("a query engine needs at least one worker")
+        self._nquads = nquads
+        self._memory_mb = memory_mb
+        self._size = size
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.isolated = True
+        starting = [self._start() for _ in range(size)]
+        for worker in starting:
+            self._await_ready(worker)
+            self._idle.put(worker)
+
+    def run(self, job: _Job, timeout: float) -> tuple:
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise EngineBusy(f"all {self._size} query workers stayed busy for {timeout:g} seconds; "
+                             "try again shortly") from None
+        try:
+            worker.connection.send(asdict(job))
+            if not worker.connection.poll(timeout):
+                self._replace(worker, "its query ran out of time")
+                return ("timeout",)
+            reply = worker.connection.recv()
+        except (EOFError, OSError):
+            self._replace(worker, f"it stopped (exit code {worker.process.poll()})")
+            raise EngineFailure("the query engine stopped while answering this query") from None
+        self._idle.put(worker)
+        return reply
+
+    def status(self) -> dict:
+        with self._lock:
+            alive = sum(worker.process.poll() is None for worker in self._workers)
+        return {"workers": self._size, "alive": alive, "idle": self._idle.qsize(), "isolated": self.isolated}
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            _stop(worker)
+
+    def _start(self) -> _Worker:
+        # A fresh interpreter (not fork: the web server has threads; not multiprocessing's spawn: it would
+        # re-run the parent's __main__), joined by a socket pair carrying pickled messages.
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno())],
+                                   pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+        theirs.close()
+        worker = _Worker(process, Connection(ours.detach()))
+        worker.connection.send((self._nquads, self._memory_mb))
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        try:
+            if not worker.connection.poll(WORKER_START_SECONDS):
+                raise EOFError
+            kind, isolated = worker.connection.recv()
+        except (EOFError, OSError):
+            _stop(worker)
+            raise EngineFailure(f"a query worker did not start (exit code {worker.process.poll()})") from None
+        if not isolated and self.isolated:
+            log.warning("query workers cannot leave the network here (no unprivileged network namespaces); "
+                        "SERVICE is still refused by the query screen")
+        self.isolated = self.isolated and isolated
+
+    def _replace(self, worker: _Worker, reason: str) -> None:
+        log.warning("stopping query worker %s: %s", worker.process.pid, reason)
+        with self._lock:
+            self._workers.discard(worker)
+        _stop(worker)
+        threading.Thread(target=self._add_worker, name="her2graph-worker-replacement", daemon=True).start()
+
+    def _add_worker(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+        worker = self._start()
+        try:
+            self._await_ready(worker)
+        except EngineFailure:
+            log.exception("a replacement query worker failed to start")
+            return
+        with self._lock:
+            closed = self._closed
+        if closed:
+            _stop(worker)
+        else:
+            self._idle.put(worker)
+
+
+def _stop(worker: _Worker) -> None:
+    if worker.process.poll() is None:
+        worker.process.kill()
+    worker.process.wait(5)
+    worker.connection.close()
+
+
+# ---------------------------------------------------------------- inside a worker process
+
+def _worker_main(connection: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server decides
+    isolated = _leave_the_network()
+    nquads, memory_mb = connection.recv()
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    store = _store(nquads)
+    del nquads
+    connection.send(("ready", isolated))
+    threading.stack_size(WORKER_STACK_BYTES)
+    answering = threading.Thread(target=_answer_jobs, args=(connection, store), name="queries")
+    answering.start()
+    answering.join()
+
+
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _leave_the_network() -> bool:
+    """Move this (single-threaded) process into a new network namespace with no interface up."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET))
+
+
+def _store(nquads: bytes) -> pyoxigraph.Store:
+    store = pyoxigraph.Store()
+    store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")  # the merge, as the default graph
+    return store
+
+
+def _answer_jobs(connection, store: pyoxigraph.Store) -> None:
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(_answer(store, job))
+
+
+def _answer(store: pyoxigraph.Store, message: dict) -> tuple:
+    job = _Job(**message)
+    options = {}
+    if job.default_graph_uris is not None:
+        options["default_graph"] = [pyoxigraph.NamedNode(iri) for iri in job.default_graph_uris]
+        options["named_graphs"] = [pyoxigraph.NamedNode(iri) for iri in job.named_graph_uris]
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **options)
+        return ("answer", *_serialised(result, job.media_type, job.max_rows))
+    except SyntaxError as error:
+        return ("syntax", f"the query is not valid SPARQL: {_one_line(error)}")
+    except _TooManyLines:
+        return ("too-many", f"the answer has more than {job.max_rows} rows, the most this service gives at once: "
+                            "add LIMIT (and OFFSET to page through it)")
+    except _Unwritable as error:
+        return ("not-representable", str(error))
+    except Exception as error:  # an engine error no query should cause: the web process logs it as a 500
+        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
+
+
+class _TooManyLines(Exception):
+    pass
+
+
+class _Unwritable(Exception):
+    pass
+
+
+def _serialised(result, media_type: str | None, max_rows: int | None) -> tuple[bytes, str]:
+    if isinstance(result, pyoxigraph.QueryTriples):
+        media_type = media_type if _rdf_format(media_type) else GRAPH_DEFAULT
+        rdf_format = _rdf_format(media_type)
+        if max_rows is None:
+            return _written(lambda: pyoxigraph.serialize(result, format=rdf_format, prefixes=_PREFIXES),
+                            media_type), media_type
+        lines = _capped_lines(lambda out: result.serialize(out, format=pyoxigraph.RdfFormat.N_TRIPLES), max_rows)
+        triples = pyoxigraph.parse(lines, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return _written(lambda: pyoxigraph.serialize(triples, format=rdf_format, prefixes=_PREFIXES),
+                        media_type), media_type
+    media_type = media_type if _results_format(media_type) else RESULTS_DEFAULT
+    results_format = _results_format(media_type)
+    if isinstance(result, pyoxigraph.QueryBoolean) or max_rows is None:
+        return result.serialize(format=results_format), media_type
+    table = _capped_lines(lambda out: result.serialize(out, format=pyoxigraph.QueryResultsFormat.TSV), max_rows + 1)
+    if results_format == pyoxigraph.QueryResultsFormat.TSV:
+        return table, media_type
+    solutions = pyoxigraph.parse_query_results(table, format=pyoxigraph.QueryResultsFormat.TSV)
+    return solutions.serialize(format=results_format), media_type
+
+
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def _rdf_format(media_type: str | None):
+    return pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
+
+
+def _results_format(media_type: str | None):
+    return pyoxigraph.QueryResultsFormat.from_media_type(media_type) if media_type else None
+
+
+def _written(serialise, media_type: str) -> bytes:
+    try:
+        return serialise()
+    except (ValueError, OSError) as error:
+        raise _Unwritable(f"the answer cannot be written as {media_type}: {_one_line(error)}; "
+                          "ask for text/turtle or application/n-triples") from None
+
+
+class _LineCounter(io.RawIOBase):
+    """A byte sink that gives up once it has seen more than `most` lines (one line per row in TSV and N-Triples)."""
+
+    def __init__(self, most: int):
+        self.most = most
+        self.lines = 0
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.most:
+            raise _TooManyLines
+        self.chunks.append(data)
+        return len(data)
+
+
+def _capped_lines(serialise, most: int) -> bytes:
+    sink = _LineCounter(most)
+    try:
+        serialise(sink)
+    except Exception:
+        if sink.lines > sink.most:
+            raise _TooManyLines from None
+        raise
+    return b"".join(sink.chunks)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
+
+
+if __name__ == "__main__":
+    _worker_main(Connection(int(sys.argv[1])))
