@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled dataset, loaded once per test session."""
+"""Shared fixtures: the bundled dataset (loaded once per session) and the real SPARQL service on loopback."""
 from __future__ import annotations
 
 import pytest
@@ -14,3 +14,28 @@ def dataset():
 @pytest.fixture(scope="session")
 def graph(dataset):
     return merged_graph(dataset)
+
+
+# ---------------------------------------------------------------- the SPARQL service, served for real
+
+QUERY_TIMEOUT = 2
+"""The session service's time limit (set through its environment variable, as a deployment would)."""
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    """`her2graph serve` on a free port of 127.0.0.1 for the whole session, stopped with SIGTERM at the end."""
+    from service_process import ServiceProcess
+
+    running = ServiceProcess(env={"HER2GRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT), "HER2GRAPH_WORKERS": "2"},
+                             log_path=tmp_path_factory.mktemp("service") / "serve.log")
+    if running.url is None:
+        running.stop()
+        pytest.fail(f"her2graph serve did not start:\n{running.log}")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def endpoint(service):
+    return service.url + "/sparql"

@@ -46,6 +46,17 @@ def build_parser() -> argparse.ArgumentParser:
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
 
+    serve = commands.add_parser(
+        "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
+        description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
+                    "Data pages for every her2graph IRI, VoID at /void and a health check at /health. Refuses to "
+                    "start (exit 1) when the graph has SHACL violations. Every option can also be set by the "
+                    "environment variable named in its help; the option wins.")
+    for option in _serve_options():
+        serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
+                           help=f"{option.help} (env {option.env}; default {option.default})")
+    serve.set_defaults(handler=_serve)
+
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
     generate.add_argument("--triples", type=_positive_int, required=True, help="about how many triples")
@@ -117,6 +128,64 @@ def _locate(args) -> int:
     for start, end in matches:
         print(f"h2r:span-{start}-{end}\t{start}\t{end}")
     return EXIT_OK
+
+
+def _serve_options():
+    from .web.settings import OPTIONS
+
+    return OPTIONS
+
+
+def _serve(args) -> int:
+    import logging
+
+    from .locations import data_root
+    from .validation import validate_dataset
+    from .web.app import create_app
+    from .web.server import serve
+    from .web.settings import APP_OPTIONS, from_environment
+
+    try:
+        environment = from_environment()
+    except ValueError as error:
+        raise Her2graphError(str(error)) from None
+    chosen = {option.name: _first_given(getattr(args, option.name.lower()), environment.get(option.name),
+                                        option.default) for option in _serve_options()}
+    _check_serve_options(chosen)
+    dataset = _load()
+    report = validate_dataset(dataset)
+    if not report.conforms:
+        print(report.text(), file=sys.stderr)
+        print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app({option.name: chosen[option.name] for option in APP_OPTIONS} |
+                     {"DATASET": dataset, "DATA_ROOT": data_root()})
+    try:
+        serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
+              on_listening=lambda url: print(f"her2graph serve: listening on {url} (query page), "
+                                             f"{url}sparql (SPARQL endpoint)", flush=True))
+    except OSError as error:
+        raise Her2graphError(f"cannot listen on {chosen['HOST']}:{chosen['PORT']}: {error.strerror or error}") from None
+    finally:
+        app.extensions["her2graph"].close()
+    print("her2graph serve: stopped", file=sys.stderr, flush=True)
+    return EXIT_OK
+
+
+def _first_given(*values):
+    return next(value for value in values if value is not None)
+
+
+def _check_serve_options(chosen: dict) -> None:
+    if not 0 <= chosen["PORT"] <= 65535:
+        raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
+    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS"):
+        if chosen[name] < 1:
+            raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
+    if chosen["QUERY_TIMEOUT"] <= 0:
+        raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
 
 
 def _generate(args) -> int:

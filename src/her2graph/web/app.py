@@ -1,0 +1,99 @@
+"""Building the service's Flask app: the only place an app is made (create_app), and its shared resources.
+
+The app holds one `Service`: the query engine over the bundled (or given) dataset, the competency queries
+the query page offers, and the dataset summary the descriptions report (computed once, on first use).
+Every response may be read from another origin (CORS, for browser tools such as YASGUI): the service is
+read-only and uses no cookies, so `*` exposes nothing.
+"""
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Mapping
+
+from flask import Flask, current_app, request
+
+from . import settings
+from .engine import QueryEngine
+from .errors import register_error_handlers
+
+EXTENSION = "her2graph"
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                           "frame-ancestors 'none'; form-action 'self'")
+"""For HTML pages: scripts, styles and requests only from the service itself (it works offline)."""
+
+
+class Service:
+    """What every request shares: the engine, the data's folder, and what is computed once from the data."""
+
+    def __init__(self, engine: QueryEngine, data_root=None):
+        self.engine = engine
+        self.data_root = data_root
+        self._summary = None
+        self._summary_lock = threading.Lock()
+
+    def summary(self):
+        """Counts of the dataset (triples per graph, classes, properties), computed on first use."""
+        from .descriptions import summarise
+
+        with self._summary_lock:
+            if self._summary is None:
+                self._summary = summarise(self.engine, self.data_root)
+            return self._summary
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def service() -> Service:
+    return current_app.extensions[EXTENSION]
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """The service over config["DATASET"] (an rdflib Dataset), or else the bundled data, with `config`'s limits.
+
+    Limits come from settings.APP_OPTIONS: the defaults, then HER2GRAPH_* environment variables, then `config`.
+    """
+    app = Flask(__name__)
+    app.config.update(settings.app_defaults())
+    app.config.update(settings.from_environment(settings.APP_OPTIONS))
+    app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
+    app.json.sort_keys = False
+
+    app.extensions[EXTENSION] = _build_service(app.config)
+    atexit.register(app.extensions[EXTENSION].close)
+
+    register_error_handlers(app)
+    from . import descriptions, linked_data, query_page, sparql
+
+    for module in (sparql, query_page, linked_data, descriptions):
+        app.register_blueprint(module.blueprint)
+    app.after_request(_headers_for_every_response)
+    return app
+
+
+def _build_service(config) -> Service:
+    dataset = config.get("DATASET")
+    if dataset is None:
+        from ..dataset import load_dataset
+
+        dataset = load_dataset(config.get("DATA_ROOT"))
+    engine = QueryEngine.from_dataset(
+        dataset, workers=config["WORKERS"], timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
+        worker_memory_mb=config["WORKER_MEMORY_MB"], max_depth=config["MAX_NESTING"],
+        max_operators=config["MAX_OPERATORS"])
+    return Service(engine, config.get("DATA_ROOT"))
+
+
+def _headers_for_every_response(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":  # a CORS preflight: Flask has answered it, with the route's methods
+        response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET, POST, OPTIONS")
+        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", "Accept, Content-Type")
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response

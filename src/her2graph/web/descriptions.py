@@ -1,0 +1,180 @@
+"""Describing the service and its data: SPARQL 1.1 Service Description, VoID, and a health check.
+
+Both descriptions are built from the live dataset (its named graphs with their triple counts, its classes
+and properties), counted once through the query engine; the named graphs' descriptions come from
+graph/named-graphs.tsv. VoID (W3C Interest Group Note, §6 and §7.2) is at /void and /.well-known/void; the
+Service Description is what the endpoint answers to a GET without a query.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, jsonify, request, url_for
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+
+from ..dataset import named_graph_specs
+from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from .app import service
+from .negotiation import CONTENT_TYPES, LINKED_DATA, RDFLIB_FORMATS
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+"""The W3C format IRIs of every answer format the endpoint writes (see negotiation.py)."""
+DATASET_FRAGMENT = "her2graph"
+
+blueprint = Blueprint("descriptions", __name__)
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    triples: int
+    distinct_subjects: int
+    distinct_objects: int
+    graphs: tuple[tuple[str, int, str], ...]
+    """(graph IRI, triples, description) per named graph."""
+    classes: tuple[tuple[str, int], ...]
+    """(class IRI, instances)."""
+    properties: tuple[tuple[str, int], ...]
+    """(property IRI, triples)."""
+    title: str | None
+    license: str | None
+
+
+def summarise(engine, data_root=None) -> DatasetSummary:
+    """The dataset's counts, by SPARQL through `engine` (so they describe exactly what queries see)."""
+    def rows(query):
+        return engine.select(query)
+
+    totals = rows("SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?o) AS ?o_) "
+                  "WHERE { ?s ?p ?o }")[0]
+    counts = {row["g"]["value"]: int(row["n"]["value"]) for row in
+              rows("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    described = {str(spec.iri): spec.description for spec in named_graph_specs(data_root)}
+    graphs = tuple((iri, counts[iri], described.get(iri, "")) for iri in sorted(counts))
+    classes = tuple((row["c"]["value"], int(row["n"]["value"])) for row in rows(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c"))
+    properties = tuple((row["p"]["value"], int(row["n"]["value"])) for row in rows(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"))
+    ontology = rows(f"PREFIX dcterms: <{DCTERMS}> SELECT ?title ?license WHERE {{ "
+                    f"OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:title ?title }} "
+                    f"OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:license ?license }} }} LIMIT 1")[0]
+    return DatasetSummary(int(totals["t"]["value"]), int(totals["s_"]["value"]), int(totals["o_"]["value"]),
+                          graphs, classes, properties,
+                          ontology.get("title", {}).get("value"), ontology.get("license", {}).get("value"))
+
+
+def service_description(endpoint: str, void_url: str, summary: DatasetSummary) -> Graph:
+    """The endpoint's SPARQL 1.1 Service Description, with its default dataset and named graphs."""
+    graph = _graph()
+    service_node, dataset = URIRef(endpoint), URIRef(f"{void_url}#{DATASET_FRAGMENT}")
+    graph.add((service_node, RDF.type, SD.Service))
+    graph.add((service_node, SD.endpoint, service_node))
+    graph.add((service_node, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service_node, SD.feature, SD.UnionDefaultGraph))
+    graph.add((service_node, SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
+    for name in RESULT_FORMATS:
+        graph.add((service_node, SD.resultFormat, FORMATS[name]))
+    graph.add((service_node, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default_graph = BNode()
+    graph.add((dataset, SD.defaultGraph, default_graph))
+    graph.add((default_graph, RDF.type, SD.Graph))
+    graph.add((default_graph, VOID.triples, _count(summary.triples)))
+    for iri, triples, description in summary.graphs:
+        named, contents = BNode(), BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(iri)))
+        graph.add((named, SD.graph, contents))
+        graph.add((contents, RDF.type, SD.Graph))
+        graph.add((contents, VOID.triples, _count(triples)))
+        if description:
+            graph.add((contents, DCTERMS.description, Literal(description, lang="en")))
+    return graph
+
+
+def void_description(void_url: str, endpoint: str, summary: DatasetSummary) -> Graph:
+    """The dataset's VoID description: size, vocabularies, named graphs as subsets, class and property partitions."""
+    graph = _graph()
+    dataset = URIRef(f"{void_url}#{DATASET_FRAGMENT}")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    if summary.title:
+        graph.add((dataset, DCTERMS.title, Literal(summary.title, lang="en")))
+    if summary.license:
+        graph.add((dataset, DCTERMS.license, URIRef(summary.license)))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint)))
+    graph.add((dataset, VOID.uriSpace, Literal(BASE)))
+    graph.add((dataset, VOID.rootResource, URIRef(ONTOLOGY_IRI)))
+    for namespace in PREFIXES.values():
+        graph.add((dataset, VOID.vocabulary, URIRef(str(namespace))))
+    graph.add((dataset, VOID.triples, _count(summary.triples)))
+    graph.add((dataset, VOID.distinctSubjects, _count(summary.distinct_subjects)))
+    graph.add((dataset, VOID.distinctObjects, _count(summary.distinct_objects)))
+    graph.add((dataset, VOID.classes, _count(len(summary.classes))))
+    graph.add((dataset, VOID.properties, _count(len(summary.properties))))
+    for iri, triples, description in summary.graphs:
+        subset = URIRef(iri)
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, VOID.triples, _count(triples)))
+        if description:
+            graph.add((subset, DCTERMS.description, Literal(description, lang="en")))
+    for cls, entities in summary.classes:
+        partition = BNode()
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(cls)))
+        graph.add((partition, VOID.entities, _count(entities)))
+    for prop, triples in summary.properties:
+        partition = BNode()
+        graph.add((dataset, VOID.propertyPartition, partition))
+        graph.add((partition, VOID.property, URIRef(prop)))
+        graph.add((partition, VOID.triples, _count(triples)))
+    return graph
+
+
+def rdf_response(graph: Graph, media_type: str) -> Response:
+    """`graph` written in an RDF media type (from the LINKED_DATA or RDF_GRAPHS tables)."""
+    return Response(graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8"),
+                    content_type=CONTENT_TYPES[media_type])
+
+
+@blueprint.route("/.well-known/void")
+@blueprint.route("/void")
+def void() -> Response:
+    media_type = LINKED_DATA.choose(request.accept_mimetypes)
+    if media_type == "text/html":
+        media_type = "text/turtle"  # a readable RDF syntax rather than a 406 for a browser
+    void_url = url_for("descriptions.void", _external=True)
+    graph = void_description(void_url, url_for("sparql.endpoint", _external=True), service().summary())
+    response = rdf_response(graph, media_type)
+    response.vary.add("Accept")
+    return response
+
+
+@blueprint.route("/health")
+def health() -> Response:
+    """Liveness for deployments: 200 while at least one query worker is alive, else 503."""
+    status = service().engine.status()
+    healthy = status["alive"] > 0
+    response = jsonify({"status": "ok" if healthy else "unavailable", **status})
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _graph() -> Graph:
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("formats", FORMATS)
+    graph.bind("dcterms", DCTERMS)
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def _count(number: int) -> Literal:
+    return Literal(number, datatype=XSD.integer)

@@ -1,0 +1,85 @@
+"""Every error the service answers with, mapped to its HTTP status in one table.
+
+An error response is plain text: one sentence that says what went wrong and what to do. Nothing from the
+server's inside (a traceback, a file path) is ever in it. An exception no rule covers is a fault of ours:
+it is logged with its traceback and answered 500, never dressed up as the client's 400.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from . import engine, negotiation, protocol, query_guard
+
+log = logging.getLogger("her2graph.web")
+
+STATUS = {
+    protocol.ProtocolError: 400,
+    query_guard.NotAQuery: 400,
+    query_guard.QueryTooDeep: 400,
+    query_guard.QueryTooComplex: 400,
+    query_guard.IriTooLong: 400,
+    engine.QuerySyntaxError: 400,
+    protocol.ReadOnly: 403,
+    query_guard.FederatedQueryRefused: 403,
+    negotiation.NotAcceptable: 406,
+    protocol.UnsupportedMediaType: 415,
+    engine.TooManyResults: 422,
+    engine.NotRepresentable: 406,
+    engine.QueryTimeout: 503,
+    engine.EngineBusy: 503,
+    engine.EngineFailure: 500,
+}
+"""Status for each error kind. 403: refused by policy (read-only, no federation); 422: a valid query whose
+answer is larger than the service gives at once; 503: the query was stopped at its time limit, or no worker
+was free (the only one worth retrying as is, hence Retry-After)."""
+
+_RETRY_AFTER = {engine.EngineBusy: "1"}
+
+
+def error_response(status: int, message: str, headers=None) -> Response:
+    response = Response(message.rstrip(".") + ".\n", status=status, mimetype="text/plain")
+    response.headers.update(headers or {})
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    for kind, status in STATUS.items():
+        app.register_error_handler(kind, _answer_with(status))
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _fault)
+
+
+def _answer_with(status: int):
+    def answer(error: Exception) -> Response:
+        if status >= 500 and status != 503:
+            log.error("%s: %s", type(error).__name__, error)
+            return error_response(status, "the query engine failed on this query; the failure is logged")
+        headers = {"Retry-After": _RETRY_AFTER[type(error)]} if type(error) in _RETRY_AFTER else None
+        return error_response(status, _first_upper(str(error)), headers)
+    return answer
+
+
+def _too_large(error: RequestEntityTooLarge) -> Response:
+    from flask import current_app
+
+    return error_response(413, f"The request body is larger than the {current_app.config['MAX_BODY']} bytes "
+                               "this service takes; send a shorter query")
+
+
+def _http_error(error: HTTPException) -> Response:
+    headers = dict(error.get_headers())
+    headers.pop("Content-Type", None)
+    return error_response(error.code or 500, f"{error.name}: {error.description}", headers)
+
+
+def _fault(error: Exception) -> Response:
+    log.exception("unexpected error while answering a request")
+    return error_response(500, "Internal error: the service failed while answering; the failure is logged")
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

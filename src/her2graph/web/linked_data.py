@@ -1,0 +1,157 @@
+"""Linked Data: every IRI of the her2graph namespace dereferences on the service.
+
+/resource/x, /ontology/X, /ontology and /graph/x on this host stand for https://w3id.org/her2graph/resource/x,
+…/ontology/X, …/ontology and …/graph/x. Each answers 200 with a description of the thing, negotiated:
+HTML for a browser; Turtle, N-Triples, RDF/XML or JSON-LD for a client (Turtle for */*); `?format=ttl|nt|
+rdf|jsonld|html` chooses explicitly. Why 200 and not 303: the IRIs live on w3id.org, whose redirect to this
+service is already the hop from the thing to its description, so a second 303 would only cost every client
+a round trip; the response carries `Vary: Accept` and names the IRI it describes (Link rel="describedby"
+is not needed where the page is the description).
+
+A description holds the triples with the IRI as subject or object, and for each source span the IRI is
+derived from (prov:wasDerivedFrom), the span's document and offsets. The source text itself is not served.
+A named graph's RDF description is its content.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..namespaces import GRAPH, H2G, H2R, ONTOLOGY_IRI, PREFIXES
+from .app import service
+from .negotiation import CONTENT_TYPES, LINKED_DATA
+from .protocol import ProtocolError
+from .terms import label_of, term_view
+
+blueprint = Blueprint("linked_data", __name__)
+
+RDF_FORMATS = (("ttl", "text/turtle", "Turtle"), ("nt", "application/n-triples", "N-Triples"),
+               ("rdf", "application/rdf+xml", "RDF/XML"), ("jsonld", "application/ld+json", "JSON-LD"))
+"""The ?format= values that choose an RDF syntax, with their media types and names (for links)."""
+FORMAT_PARAMETER = {key: media_type for key, media_type, _ in RDF_FORMATS} | {"html": "text/html"}
+MAPPING_PROPERTIES = tuple(f"http://www.w3.org/2004/02/skos/core#{name}Match"
+                           for name in ("exact", "close", "broad", "narrow", "related"))
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_PREAMBLE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
+
+@blueprint.route("/resource/<path:name>")
+def resource(name: str) -> Response:
+    return _describe(str(H2R) + name)
+
+
+@blueprint.route("/ontology/<path:name>")
+def ontology_term(name: str) -> Response:
+    return _describe(str(H2G) + name)
+
+
+@blueprint.route("/ontology")
+def ontology() -> Response:
+    return _describe(ONTOLOGY_IRI)
+
+
+@blueprint.route("/graph/<path:name>")
+def named_graph(name: str) -> Response:
+    return _describe(str(GRAPH) + name)
+
+
+def _describe(iri: str) -> Response:
+    try:
+        node = str(pyoxigraph.NamedNode(iri))  # a valid IRI cannot break out of <…> in the queries below
+    except ValueError:
+        abort(404)
+    media_type = _chosen_media_type()
+    graph = next((entry for entry in service().summary().graphs if entry[0] == iri), None)
+    if media_type == "text/html":
+        response = _page(iri, node, graph)
+    else:
+        query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}" if graph
+                 else _DESCRIPTION.replace("$node", node))
+        engine = service().engine
+        if not graph and not engine.select(f"SELECT ?x WHERE {{ {{ {node} ?x ?o }} UNION {{ ?s ?x {node} }} }} LIMIT 1"):
+            abort(404)
+        answer = engine.evaluate(engine.prepare(query), media_type=media_type, capped=False)
+        response = Response(answer.body, content_type=CONTENT_TYPES[answer.media_type])
+    response.vary.add("Accept")
+    response.headers["Content-Location"] = request.path
+    return response
+
+
+_DESCRIPTION = _PREAMBLE + """CONSTRUCT {
+  $node ?p ?o . ?s ?q $node .
+  ?span oa:hasSource ?document ; oa:hasSelector ?selector . ?selector oa:start ?start ; oa:end ?end .
+} WHERE {
+  { $node ?p ?o } UNION { ?s ?q $node }
+  UNION { $node prov:wasDerivedFrom ?span . ?span oa:hasSelector ?selector .
+          ?selector oa:start ?start ; oa:end ?end . OPTIONAL { ?span oa:hasSource ?document } }
+}"""
+
+
+def _chosen_media_type() -> str:
+    requested = request.args.get("format")
+    if requested is None:
+        return LINKED_DATA.choose(request.accept_mimetypes)
+    if requested not in FORMAT_PARAMETER:
+        raise ProtocolError(f"format must be one of {', '.join(FORMAT_PARAMETER)}")
+    return FORMAT_PARAMETER[requested]
+
+
+def _page(iri: str, node: str, graph) -> Response:
+    engine = service().engine
+    links = engine.select(_PREAMBLE + f"""SELECT ?direction ?p ?other ?g WHERE {{
+        {{ GRAPH ?g {{ {node} ?p ?other }} BIND("out" AS ?direction) }}
+        UNION {{ GRAPH ?g {{ ?other ?p {node} }} BIND("in" AS ?direction) }}
+    }} ORDER BY ?p ?other""")
+    if not links and not graph:
+        abort(404)
+    spans = engine.select(_PREAMBLE + f"""SELECT ?span ?start ?end ?document ?fileName WHERE {{
+        {node} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?selector .
+        ?selector oa:start ?start ; oa:end ?end .
+        OPTIONAL {{ ?span oa:hasSource ?document OPTIONAL {{ ?document h2g:fileName ?fileName }} }}
+    }} ORDER BY ?start ?end""")
+    labels = _labels(engine, {iri} | {row[key]["value"] for row in links for key in ("p", "other")
+                                      if row[key]["type"] == "uri"})
+    for row in links:  # named graphs have no label: their last segment (facts, provenance) reads well
+        labels.setdefault(row["g"]["value"], label_of(row["g"]["value"]))
+    outgoing, incoming, mappings, types = defaultdict(list), defaultdict(list), [], []
+    for row in links:
+        predicate, other = row["p"]["value"], term_view(row["other"], labels)
+        graph_name = term_view(row["g"], labels)
+        if row["direction"]["value"] == "in":
+            incoming[predicate].append((other, graph_name))
+        elif predicate in MAPPING_PROPERTIES:
+            mappings.append((term_view(row["p"], labels), other))
+        elif predicate == RDF_TYPE:
+            types.append(other)
+        else:
+            outgoing[predicate].append((other, graph_name))
+    html = render_template(
+        "resource.html", iri=iri, title=labels.get(iri) or label_of(iri), types=types,
+        outgoing=[(term_view({"type": "uri", "value": p}, labels), values) for p, values in outgoing.items()],
+        incoming=[(term_view({"type": "uri", "value": p}, labels), values) for p, values in incoming.items()],
+        mappings=mappings, spans=[_span_view(row, labels) for row in spans], graph=graph,
+        formats=RDF_FORMATS)
+    return Response(html, content_type=CONTENT_TYPES["text/html"])
+
+
+def _labels(engine, iris: set[str]) -> dict[str, str]:
+    """One label per IRI: rdfs:label in English if there is one, else any rdfs:label or skos:prefLabel."""
+    if not iris:
+        return {}
+    values = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in sorted(iris))
+    rows = engine.select(_PREAMBLE + f"""SELECT ?node ?label WHERE {{
+        VALUES ?node {{ {values} }}
+        ?node rdfs:label|skos:prefLabel ?label
+    }} ORDER BY ?node DESC(langMatches(lang(?label), "en")) ?label""")
+    labels: dict[str, str] = {}
+    for row in rows:
+        labels.setdefault(row["node"]["value"], row["label"]["value"])
+    return labels
+
+
+def _span_view(row: dict, labels: dict[str, str]) -> dict:
+    return {"span": term_view(row["span"], labels), "start": int(row["start"]["value"]),
+            "end": int(row["end"]["value"]), "document": term_view(row["document"], labels)
+            if "document" in row else None, "file_name": row.get("fileName", {}).get("value")}

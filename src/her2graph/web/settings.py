@@ -1,0 +1,69 @@
+"""The service's options: one table feeds `her2graph serve --help`, the environment variables and the app.
+
+Each option is a command-line flag, an environment variable (HER2GRAPH_ + its name) and a key of the Flask
+config (its name); the flag wins over the variable, the variable over the default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from . import engine, query_guard
+
+ENV_PREFIX = "HER2GRAPH_"
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    """Config key; the flag is --name-in-lowercase, the variable HER2GRAPH_NAME."""
+    default: object
+    type: type
+    help: str
+    metavar: str
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.lower().replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name
+
+
+SERVER_OPTIONS = (
+    Option("HOST", "127.0.0.1", str, "interface to listen on (0.0.0.0 for every IPv4 interface)", "HOST"),
+    Option("PORT", 8000, int, "TCP port to listen on (0: any free port, printed at start)", "PORT"),
+    Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
+)
+APP_OPTIONS = (
+    Option("QUERY_TIMEOUT", engine.QUERY_TIMEOUT, float,
+           "seconds a query may run before it is stopped (answer: 503)", "SECONDS"),
+    Option("MAX_ROWS", engine.MAX_ROWS, int,
+           "most rows (solutions or triples) in one answer; more is refused with 422", "ROWS"),
+    Option("MAX_BODY", 1_048_576, int, "largest request body in bytes; larger is refused with 413", "BYTES"),
+    Option("WORKERS", engine.WORKERS, int, "query worker processes (queries evaluated at once)", "N"),
+    Option("WORKER_MEMORY_MB", engine.WORKER_MEMORY_MB, int, "address space of one query worker, in MiB", "MIB"),
+    Option("MAX_NESTING", query_guard.MAX_NESTING_DEPTH, int,
+           "deepest nesting of { ( [ in a query; deeper is refused with 400", "DEPTH"),
+    Option("MAX_OPERATORS", query_guard.MAX_OPERATORS, int,
+           "most UNION, OPTIONAL, MINUS, FILTER and operator signs in a query; more is refused with 400", "N"),
+)
+OPTIONS = SERVER_OPTIONS + APP_OPTIONS
+
+
+def from_environment(options=OPTIONS, environ=os.environ) -> dict:
+    """The options set by environment variables, converted to their types (ValueError names a bad one)."""
+    found = {}
+    for option in options:
+        if option.env in environ:
+            try:
+                found[option.name] = option.type(environ[option.env])
+            except ValueError:
+                raise ValueError(f"{option.env}={environ[option.env]!r} is not a valid "
+                                 f"{option.type.__name__}") from None
+    return found
+
+
+def app_defaults() -> dict:
+    return {option.name: option.default for option in APP_OPTIONS}

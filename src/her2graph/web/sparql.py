@@ -1,0 +1,45 @@
+"""The SPARQL 1.1 Protocol endpoint, /sparql: check the request, parse its parameters, evaluate, negotiate.
+
+A GET with no parameter is a request for the SPARQL 1.1 Service Description (§2 of that spec), in RDF; a
+browser that prefers HTML is sent to the query page instead.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request, url_for
+
+from .app import service
+from .negotiation import CONTENT_TYPES, LINKED_DATA, table_for
+from .protocol import read_query_operation
+
+blueprint = Blueprint("sparql", __name__)
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    operation = read_query_operation(request.method, request.headers.get("Content-Type"),
+                                     request.headers.get("Content-Encoding"), request.query_string,
+                                     request.get_data)
+    if operation is None:
+        return _service_description()
+    engine = service().engine
+    query = engine.prepare(operation.query)
+    media_type = table_for(query.form).choose(request.accept_mimetypes)
+    answer = engine.evaluate(query, operation.default_graph_uris, operation.named_graph_uris, media_type,
+                             base_iri=request.base_url)
+    return _negotiated(Response(answer.body, content_type=CONTENT_TYPES[answer.media_type]))
+
+
+def _service_description() -> Response:
+    from .descriptions import rdf_response, service_description
+
+    media_type = LINKED_DATA.choose(request.accept_mimetypes)
+    if media_type == "text/html":
+        return _negotiated(redirect(url_for("query_page.page"), 303))
+    graph = service_description(request.base_url, url_for("descriptions.void", _external=True),
+                                service().summary())
+    return _negotiated(rdf_response(graph, media_type))
+
+
+def _negotiated(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response

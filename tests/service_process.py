@@ -1,0 +1,71 @@
+"""Running the real `her2graph serve` in a subprocess on a free loopback port, as a user (or CI) runs it."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+SCRIPT = Path(sys.executable).parent / "her2graph"
+START_SECONDS = 120
+
+
+class ServiceProcess:
+    """One `her2graph serve` process: its URL once it listens, its log, and a clean stop."""
+
+    def __init__(self, *options: str, env: dict | None = None, data: Path | None = None, log_path: Path):
+        arguments = [str(SCRIPT)] + (["--data", str(data)] if data else []) + ["serve", "--port", "0", *options]
+        self.log_path = log_path
+        self._log = log_path.open("w")
+        self.process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=self._log, text=True,
+                                        env=os.environ | (env or {}))
+        self.url = self._await_listening()
+
+    def _await_listening(self) -> str | None:
+        found: list[str] = []
+        reader = threading.Thread(target=lambda: found.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(START_SECONDS)
+        line = found[0] if found else ""
+        if "listening on " not in line:
+            return None
+        return line.split("listening on ", 1)[1].split(" ", 1)[0].rstrip("/")
+
+    @property
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text()
+
+    def stop(self, signum: int = signal.SIGTERM, seconds: float = 30) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            return self.process.wait(seconds)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+            self._log.close()
+
+    def worker_pids(self) -> list[int]:
+        """The pids of this server's child processes (its query workers), from /proc."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+
+def wait_until(predicate, seconds: float = 10, step: float = 0.1) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
