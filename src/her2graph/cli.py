@@ -1,7 +1,9 @@
 """The `her2graph` command: one subcommand per job, each delegating to the module that owns it.
 
-Exit codes are a contract: 0 success (for `validate`: the data conforms), 1 `validate` found violations,
-2 a usage error or bad input (the message says what to fix; never a traceback).
+Exit codes are a contract: 0 success (for `validate`: the data conforms; for `reason`: the release passes the
+reasoning gate), 1 `validate` found violations or `reason` found the release inconsistent, with an
+unsatisfiable class or with merged individuals, 2 a usage error or bad input (the message says what to fix;
+never a traceback).
 """
 from __future__ import annotations
 
@@ -37,6 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(handler=_export)
+
+    build = commands.add_parser("build", help="build every artefact from its sources: import module, mapping "
+                                              "triples, release (RDF/XML and Turtle), inferences")
+    build.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                       help="release date for the dated versionIRI (default: today)")
+    build.add_argument("--no-reason", action="store_true", help="skip the reasoner (no Java needed)")
+    build.set_defaults(handler=_build)
+
+    reason = commands.add_parser("reason", help="run HermiT over the release: check consistency, write the "
+                                                "inferences graph and report what was inferred")
+    reason.add_argument("--release", type=Path, metavar="FILE",
+                        help="the release in RDF/XML (default: release/her2graph.owl)")
+    reason.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="where to write the inferences (default: graph/built/inferences.ttl)")
+    reason.set_defaults(handler=_reason)
 
     stats = commands.add_parser("stats", help="count instances per class and triples per property")
     stats.set_defaults(handler=_stats)
@@ -89,6 +106,42 @@ def _export(args) -> int:
     else:
         write_atomically(args.output, content)
     return EXIT_OK
+
+
+def _build(args) -> int:
+    import datetime
+
+    from .build import build_all
+
+    build_all(args.date or datetime.date.today(), reason=not args.no_reason)
+    return EXIT_OK
+
+
+def _reason(args) -> int:
+    from .build import built_files, write_turtle
+    from .reasoning import reason_over_release
+
+    files = built_files()
+    release = args.release or files.release_owl
+    if not release.exists():
+        raise Her2graphError(f"no release at {release}: run `her2graph build --no-reason` first")
+    result = reason_over_release(release)
+    print(result.report())
+    if not result.passes_gate:
+        return EXIT_VIOLATIONS
+    output = args.output or files.inferences
+    write_turtle(result.inferred_graph(), output)
+    print(f"wrote {len(result.inferred)} inferred triples to {output}")
+    return EXIT_OK
+
+
+def _iso_date(text: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
 
 
 def _stats(args) -> int:

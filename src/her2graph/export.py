@@ -24,7 +24,7 @@ EXPORT_FORMATS = {
     "trig": ("trig", True),
     "nq": ("nquads", True),
 }
-EXPORT_PARTS = ("all", "ontology", "facts", "provenance")
+EXPORT_PARTS = ("all", "ontology", "imports", "facts", "provenance", "mappings", "inferences")
 
 
 def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:
