@@ -76,8 +76,8 @@ def build_release(date: datetime.date, root: Path | None = None) -> Graph:
     return release_graph(dataset, date)
 
 
-def write_turtle(graph: Graph, path: Path) -> None:
-    _write(path, graph.serialize(format="longturtle", encoding="utf-8"))
+def write_turtle(graph: Graph, path: Path, turtle_format: str = "longturtle") -> None:
+    _write(path, graph.serialize(format=turtle_format, encoding="utf-8"))
 
 
 def write_rdfxml(graph: Graph, path: Path) -> None:
@@ -95,7 +95,9 @@ def _write(path: Path, content: bytes) -> None:
 def build_all(date: datetime.date, root: Path | None = None, reason: bool = True, report=print) -> None:
     """Build every artefact in dependency order: import module, mappings, release, inferences."""
     files = built_files(root)
-    write_turtle(build_import_module(root), files.import_module)
+    # The import module is read by Protégé through the catalog: "@prefix" Turtle, which every OWL API
+    # version parses, rather than longturtle's SPARQL-style "PREFIX".
+    write_turtle(build_import_module(root), files.import_module, turtle_format="turtle")
     report(f"built {files.import_module}")
     write_turtle(build_mappings(root), files.mappings)
     report(f"built {files.mappings}")

@@ -1,8 +1,8 @@
 """The `her2graph` command: one subcommand per job, each delegating to the module that owns it.
 
 Exit codes are a contract: 0 success (for `validate`: the data conforms; for `reason`: the release passes the
-reasoning gate), 1 `validate` found violations or `reason` found the release inconsistent, with an
-unsatisfiable class or with merged individuals, 2 a usage error or bad input (the message says what to fix;
+reasoning gate), 1 `validate` found violations, `reason` found the release inconsistent, with an
+unsatisfiable class or with merged individuals, or `check-owl` found OWL API problems, 2 a usage error or bad input (the message says what to fix;
 never a traceback).
 """
 from __future__ import annotations
@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="where to write the inferences (default: graph/built/inferences.ttl)")
     reason.set_defaults(handler=_reason)
+
+    check_owl = commands.add_parser("check-owl", help="load a file with the Java OWL API (what Protégé uses): "
+                                                      "report parse problems, unparsed triples, OWL 2 DL violations")
+    check_owl.add_argument("file", type=Path, nargs="?", help="default: release/her2graph.owl")
+    check_owl.set_defaults(handler=_check_owl)
 
     stats = commands.add_parser("stats", help="count instances per class and triples per property")
     stats.set_defaults(handler=_stats)
@@ -133,6 +138,20 @@ def _reason(args) -> int:
     write_turtle(result.inferred_graph(), output)
     print(f"wrote {len(result.inferred)} inferred triples to {output}")
     return EXIT_OK
+
+
+def _check_owl(args) -> int:
+    from .build import built_files
+    from .owlapi_check import check_with_owlapi
+
+    path = args.file or built_files().release_owl
+    report = check_with_owlapi(path)
+    print("\t".join(f"{key}={value}" for key, value in report.summary.items()) or f"{path}: not loaded")
+    for line in report.problems:
+        print(line)
+    if report.exit_code == 2:
+        raise Her2graphError(f"the OWL API could not load {path}")
+    return EXIT_OK if report.clean else EXIT_VIOLATIONS
 
 
 def _iso_date(text: str):
