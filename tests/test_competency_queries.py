@@ -24,12 +24,9 @@ def store(dataset):
     return store_from_dataset(dataset)
 
 
-_SEPARATORS = re.compile(r", | or ")
-
-
 def _normalised(rows):
-    """GROUP_CONCAT gives its parts in no fixed order (separated by ", " or " or "): compare them sorted."""
-    return [[", ".join(sorted(_SEPARATORS.split(cell))) for cell in row] for row in rows]
+    """GROUP_CONCAT gives its parts in no fixed order: compare them as sorted lists."""
+    return [[sorted(re.split(r", | or ", cell)) for cell in row] for row in rows]
 
 
 def _expected(name):

@@ -67,6 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "(for curators writing spans)")
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
+
+    generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
+                                                    "(for benchmarks)")
+    generate.add_argument("--triples", type=_positive_int, required=True, help="about how many triples")
+    generate.add_argument("--output", "-o", type=Path, required=True, help="folder to write (created)")
+    generate.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
+    generate.set_defaults(handler=_generate)
     return parser
 
 
@@ -182,6 +189,22 @@ def _locate(args) -> int:
     for start, end in matches:
         print(f"h2r:span-{start}-{end}\t{start}\t{end}")
     return EXIT_OK
+
+
+def _generate(args) -> int:
+    from .synthetic_graph import write_synthetic_data
+
+    source_folder = write_synthetic_data(args.output, args.triples, args.seed)
+    print(f"wrote {args.output}; serve it with HER2GRAPH_SOURCE={source_folder} "
+          f"her2graph --data {args.output} serve")
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
 
 
 def _read_argument_or_file(value: str) -> str:

@@ -41,8 +41,10 @@ def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:
 def write_atomically(path: Path, content: bytes) -> None:
     """Write `content` to `path` so that readers see the old file or the whole new one, never a part."""
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise Her2graphError(f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)

@@ -1,0 +1,206 @@
+"""Synthetic graphs of the same shape as the curated one, for benchmarks at 10k to 1M triples.
+
+`write_synthetic_data(folder, triples)` writes a complete data folder (ontology, shapes, queries copied
+from the bundled data; synthetic facts, spans and a synthetic source text whose spans really state
+each result's numbers), so `her2graph --data FOLDER serve` and `validate` work on it unchanged. The
+Turtle is written as text, not built with rdflib: a million triples would take minutes otherwise.
+Everything synthetic lives under h2r:synthetic/ and is labelled as synthetic; NCT identifiers start
+with NCT9 to stay visibly apart from the curated trials.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .locations import data_root
+
+SOURCE_FILE_NAME = "synthetic-review.txt"
+TRIPLES_PER_TRIAL = 139  # facts and provenance of one synthetic trial, counted on the output
+DRUGS = ("lapatinib", "trastuzumab", "capecitabine", "trastuzumab-emtansine")
+ENDPOINTS = ("progression-free-survival", "overall-survival")
+ENDPOINT_WORDS = {"progression-free-survival": "PFS", "overall-survival": "OS"}
+MONTH = "obo:UO_0000035"
+PREFIXES = """@prefix h2g: <https://w3id.org/her2graph/ontology/> .
+@prefix h2r: <https://w3id.org/her2graph/resource/> .
+@prefix s: <https://w3id.org/her2graph/resource/synthetic/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+"""
+
+
+@dataclass
+class _SourceBuilder:
+    """The synthetic source text, and the spans of it that statements cite."""
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def add_sentence(self, sentence: str) -> str:
+        start = self.length
+        self.parts.append(sentence + " ")
+        self.length += len(sentence) + 1
+        self.spans.append((start, start + len(sentence)))
+        return f"s:span-{start}-{start + len(sentence)}"
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def write_synthetic_data(folder: Path, triples: int, seed: int = 7) -> Path:
+    """Write a data folder of about `triples` triples; returns the folder of the synthetic source text."""
+    folder = Path(folder)
+    _copy_curated_scaffolding(folder)
+    source = _SourceBuilder()
+    rng = random.Random(seed)
+    trials = max(1, round(triples / TRIPLES_PER_TRIAL))
+    with (folder / "graph" / "facts" / "synthetic.ttl").open("w", encoding="utf-8") as facts:
+        facts.write(PREFIXES)
+        for number in range(1, trials + 1):
+            facts.write(_trial_turtle(number, rng, source))
+    (folder / "source").mkdir(exist_ok=True)
+    text_path = folder / "source" / SOURCE_FILE_NAME
+    text_path.write_text(source.text, encoding="utf-8")
+    _write_provenance(folder, source, hashlib.sha256(text_path.read_bytes()).hexdigest())
+    return folder / "source"
+
+
+def _copy_curated_scaffolding(folder: Path) -> None:
+    """Ontology, shapes, queries and the named-graphs table from the bundled data; empty fact folders."""
+    root = data_root()
+    for part in ("ontology", "shapes", "queries"):
+        if (root / part).is_dir():
+            shutil.copytree(root / part, folder / part, dirs_exist_ok=True)
+    for part in ("facts", "provenance"):
+        target = folder / "graph" / part
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+    shutil.copy(root / "graph" / "named-graphs.tsv", folder / "graph" / "named-graphs.tsv")
+    shutil.copy(root / "graph" / "facts" / "entities.ttl", folder / "graph" / "facts" / "entities.ttl")
+
+
+def _trial_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> str:
+    trial = f"s:trial-{number}"
+    nct = f"NCT9{number:07d}"
+    experimental, comparator = rng.sample(DRUGS, 2)
+    enrollment = rng.randint(80, 1200)
+    design_span = source.add_sentence(
+        f"The synthetic phase 3 trial {nct} randomized {enrollment} patients to {experimental} "
+        f"or {comparator}.")
+    out = [f"""
+{trial} a h2g:Trial , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number} ({nct})"@en ;
+    h2g:nctId "{nct}" ;
+    h2g:hasPhase h2r:phase-3 ;
+    h2g:hasDesignFeature h2r:randomised-allocation ;
+    h2g:enrollment "{enrollment}"^^xsd:positiveInteger ;
+    h2g:hasPopulation {trial}-population ;
+    h2g:hasArm {trial}-arm-1 , {trial}-arm-2 ;
+    h2g:hasPrimaryEndpoint h2r:{ENDPOINTS[0]} ;
+    prov:wasDerivedFrom {design_span} .
+
+{trial}-population a h2g:Population , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: population"@en ;
+    h2g:hasCondition h2r:her2-positive-metastatic-breast-cancer ;
+    h2g:hadPriorTherapy h2r:trastuzumab .
+"""]
+    for arm, drug in ((1, experimental), (2, comparator)):
+        out.append(f"""
+{trial}-arm-{arm} a h2g:TrialArm , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: {drug} arm"@en ;
+    h2g:armOf {trial} ;
+    h2g:receivesRegimen s:regimen-{drug} .
+
+s:regimen-{drug} a h2g:TherapyRegimen , owl:NamedIndividual ;
+    rdfs:label "synthetic {drug} regimen"@en ;
+    h2g:includesDrug h2r:{drug} .
+""")
+    for endpoint in ENDPOINTS:
+        out.append(_result_turtle(trial, number, nct, endpoint, rng, source))
+    return "".join(out)
+
+
+def _result_turtle(trial: str, number: int, nct: str, endpoint: str, rng: random.Random,
+                   source: _SourceBuilder) -> str:
+    result = f"{trial}-{endpoint}"
+    median_1, median_2 = round(rng.uniform(3, 40), 1), round(rng.uniform(3, 40), 1)
+    hazard_ratio = round(rng.uniform(0.4, 1.2), 2)
+    lower, upper = round(hazard_ratio * 0.8, 2), round(hazard_ratio * 1.2, 2)
+    p_value = 0.001 if upper < 1 else round(rng.uniform(0.06, 0.9), 3)
+    relation, sign = ("h2r:p-less-than", "<") if p_value == 0.001 else ("h2r:p-equals", "=")
+    span = source.add_sentence(
+        f"In {nct}, the median {ENDPOINT_WORDS[endpoint]} was {median_1} vs {median_2} months "
+        f"(HR {hazard_ratio}, 95% CI {lower}-{upper}, P {sign} {p_value}).")
+    return f"""
+{result}-analysis a h2g:Analysis , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: analysis of {endpoint}"@en ;
+    h2g:analysisOf {trial} ;
+    h2g:analysisKind h2r:final-analysis ;
+    h2g:analysedEndpoint h2r:{endpoint} ;
+    prov:wasDerivedFrom {span} .
+
+{trial} h2g:hasAnalysis {result}-analysis .
+
+{result} a h2g:EndpointResult , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: {endpoint}"@en ;
+    h2g:ofTrial {trial} ;
+    h2g:fromAnalysis {result}-analysis ;
+    h2g:onEndpoint h2r:{endpoint} ;
+    h2g:experimentalArm {trial}-arm-1 ;
+    h2g:comparatorArm {trial}-arm-2 ;
+    h2g:hasArmMedian {result}-median-1 , {result}-median-2 ;
+    h2g:hasEffectEstimate {result}-hr ;
+    prov:wasDerivedFrom {span} .
+
+{result}-median-1 a h2g:ArmMedian , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: median {endpoint}, arm 1"@en ;
+    h2g:ofArm {trial}-arm-1 ;
+    h2g:medianValue {median_1} ;
+    h2g:unit {MONTH} .
+
+{result}-median-2 a h2g:ArmMedian , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: median {endpoint}, arm 2"@en ;
+    h2g:ofArm {trial}-arm-2 ;
+    h2g:medianValue {median_2} ;
+    h2g:unit {MONTH} .
+
+{result}-hr a h2g:HazardRatio , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: hazard ratio for {endpoint}"@en ;
+    h2g:estimate {hazard_ratio} ;
+    h2g:ciLower {lower} ;
+    h2g:ciUpper {upper} ;
+    h2g:confidenceLevel 0.95 ;
+    h2g:pValue {p_value} ;
+    h2g:pValueRelation {relation} .
+"""
+
+
+def _write_provenance(folder: Path, source: _SourceBuilder, digest: str) -> None:
+    with (folder / "graph" / "provenance" / "synthetic-provenance.ttl").open("w", encoding="utf-8") as out:
+        out.write(PREFIXES)
+        out.write(f"""
+h2r:synthetic-review a h2g:SourceDocument , owl:NamedIndividual ;
+    rdfs:label "synthetic review for benchmarks"@en ;
+    h2g:fileName "{SOURCE_FILE_NAME}" ;
+    h2g:sha256 "{digest}" .
+""")
+        for start, end in source.spans:
+            out.write(f"""
+s:span-{start}-{end} a oa:SpecificResource , owl:NamedIndividual ;
+    rdfs:label "synthetic span {start}-{end}"@en ;
+    oa:hasSource h2r:synthetic-review ;
+    oa:hasSelector s:span-{start}-{end}-selector .
+s:span-{start}-{end}-selector a oa:TextPositionSelector , owl:NamedIndividual ;
+    rdfs:label "selector of synthetic span {start}-{end}"@en ;
+    oa:start "{start}"^^xsd:nonNegativeInteger ;
+    oa:end "{end}"^^xsd:nonNegativeInteger .
+""")
