@@ -20,7 +20,7 @@ EXPORT_FORMATS = {
     "ttl": ("longturtle", False),
     "nt": ("nt", False),
     "jsonld": ("json-ld", False),
-    "owl": ("pretty-xml", False),
+    "owl": ("xml", False),  # not "pretty-xml": it drops statements about list nodes (owl:AllDisjointClasses)
     "trig": ("trig", True),
     "nq": ("nquads", True),
 }
