@@ -18,7 +18,7 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .export import EXPORT_FORMATS, EXPORT_PARTS
+    from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS
     from .local_query import RESULT_FORMATS
 
     parser = argparse.ArgumentParser(prog="her2graph", description=__doc__.splitlines()[0])
@@ -34,8 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(handler=_query)
 
     export = commands.add_parser("export", help="write the merged graph, a named graph or the ontology")
-    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ttl",
-                        help="ttl, nt, jsonld, owl (RDF/XML), or trig/nq to keep the named graphs")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS | NETWORK_FORMATS), default="ttl",
+                        help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, or graphml/dot "
+                             "for graph tools (Cytoscape, Gephi, yEd; Graphviz)")
     export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(handler=_export)
@@ -54,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="where to write the inferences (default: graph/built/inferences.ttl)")
     reason.set_defaults(handler=_reason)
+
+    docs = commands.add_parser("docs", help="generate docs/ontology.html (pyLODE) and the overview picture "
+                                            "docs/overview.svg (Graphviz) from the graph")
+    docs.set_defaults(handler=_docs)
 
     check_owl = commands.add_parser("check-owl", help="load a file with the Java OWL API (what Protégé uses): "
                                                       "report parse problems, unparsed triples, OWL 2 DL violations")
@@ -144,6 +149,13 @@ def _reason(args) -> int:
     output = args.output or files.inferences
     write_turtle(result.inferred_graph(), output)
     print(f"wrote {len(result.inferred)} inferred triples to {output}")
+    return EXIT_OK
+
+
+def _docs(args) -> int:
+    from .ontology_docs import write_docs
+
+    write_docs(_load())
     return EXIT_OK
 
 

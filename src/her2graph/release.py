@@ -12,7 +12,7 @@ import datetime
 import re
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, XSD
+from rdflib.namespace import DCTERMS, OWL, XSD
 
 from .import_module import IMPORT_MODULE_IRI
 from .namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES
@@ -51,5 +51,4 @@ def release_graph(dataset: Dataset, date: datetime.date) -> Graph:
     merged.remove((ontology, OWL.versionIRI, None))
     merged.add((ontology, OWL.versionIRI, release_version_iri(date)))
     merged.add((ontology, DCTERMS.issued, Literal(date.isoformat(), datatype=XSD.date)))
-    merged.add((DCTERMS.issued, RDF.type, OWL.AnnotationProperty))
     return merged
