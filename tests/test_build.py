@@ -79,3 +79,11 @@ def test_every_term_of_the_ontology_has_a_label_and_a_definition():
             if isinstance(term, URIRef) and str(term).startswith(str(H2G)):
                 assert ontology.value(term, RDFS.label) is not None, term
                 assert ontology.value(term, SKOS.definition) is not None, term
+
+
+def test_every_entity_of_the_release_has_a_label_so_protege_shows_names():
+    release = Graph().parse(FILES.release_owl, format="xml")
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
+    unlabelled = sorted({s for kind in kinds for s in release.subjects(RDF.type, kind)
+                         if isinstance(s, URIRef) and release.value(s, RDFS.label) is None})
+    assert not unlabelled
