@@ -144,3 +144,17 @@ def test_every_trial_with_a_registry_number_links_to_clinicaltrials_gov(asserted
               if row["object_id"].startswith("clinicaltrials:")}
     for trial in asserted.subjects(H2G.nctId, None):
         assert trial in linked, trial
+
+
+def test_no_subject_is_exactly_matched_to_two_terms_of_one_source():
+    seen = {}
+    for row in MAPPING_SET.rows:
+        if row["predicate_id"] == "skos:exactMatch":
+            key = (row["subject_id"], row["object_id"].partition(":")[0])
+            assert key not in seen, f"{row['subject_id']} exactly matches {seen.get(key)} and {row['object_id']}"
+            seen[key] = row["object_id"]
+
+
+def test_links_are_skos_matches_never_hand_written_same_as(dataset):
+    from rdflib.namespace import OWL
+    assert not list(dataset.triples((None, OWL.sameAs, None)))

@@ -115,3 +115,18 @@ def test_export_graphml_from_the_command_line(tmp_path):
                           "-o", str(target)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert networkx.read_graphml(target).number_of_nodes() > 50
+
+
+def test_the_neighbourhood_of_an_entity_is_its_links_both_ways_as_cytoscape_elements(dataset):
+    from her2graph.network_export import cytoscape_elements, neighbourhood_network
+
+    network = neighbourhood_network(dataset, H2R["trastuzumab-emtansine"])
+    elements = cytoscape_elements(network)
+    nodes = {e["data"]["id"]: e["data"] for e in elements if e["group"] == "nodes"}
+    edges = [e["data"] for e in elements if e["group"] == "edges"]
+    assert nodes[str(H2R.trastuzumab)]["label"] == "trastuzumab"
+    assert str(H2R["t-dm1-monotherapy"]) in nodes                                # links into the entity
+    assert "http://purl.obolibrary.org/obo/NCIT_C82492" in nodes                   # its mapping, with a label
+    assert nodes["http://purl.obolibrary.org/obo/NCIT_C82492"]["label"] == "Ado-Trastuzumab Emtansine"
+    assert any(e["label"] == "has target" and e["inferred"] for e in edges)
+    assert all(e["source"] in nodes and e["target"] in nodes for e in edges)

@@ -81,6 +81,40 @@ def overview_network(dataset: Dataset) -> Network:
     return _network(everything, inferred, everything, names)
 
 
+def neighbourhood_network(dataset: Dataset, centre: URIRef, limit: int = 60) -> Network:
+    """`centre` and the named resources one link away (either direction), asserted or inferred.
+
+    For an interactive view of one entity (its Linked Data page). Typing, provenance spans and OWL plumbing
+    are left out; past `limit` neighbours the rest are dropped (in IRI order), so a hub stays drawable.
+    """
+    everything = merged_graph(dataset)
+    inferred = dataset.graph(GRAPH.inferences)
+    neighbours = {o for p, o in everything.predicate_objects(centre)
+                  if isinstance(o, URIRef) and p not in _SKIPPED_PREDICATES and not _is_vocabulary_term(o)}
+    neighbours |= {s for s, p in everything.subject_predicates(centre)
+                   if isinstance(s, URIRef) and p not in _SKIPPED_PREDICATES}
+    neighbours.discard(centre)
+    names = {centre} | set(sorted(neighbours)[:limit])
+    around = Graph()
+    for triple in everything.triples((centre, None, None)):
+        around.add(triple)
+    for triple in everything.triples((None, None, centre)):
+        around.add(triple)
+    return _network(everything, inferred, around, names)
+
+
+def cytoscape_elements(network: Network) -> list[dict]:
+    """The network as Cytoscape.js elements (https://js.cytoscape.org/#notation/elements-json)."""
+    elements = [{"group": "nodes", "data": {"id": str(node.iri), "label": node.label, "kind": node.kind,
+                                            "colour": node.colour}}
+                for node in network.nodes.values()]
+    elements += [{"group": "edges", "data": {"id": f"e{number}", "source": str(edge.source),
+                                             "target": str(edge.target), "label": edge.label,
+                                             "iri": str(edge.predicate), "inferred": edge.inferred}}
+                 for number, edge in enumerate(network.edges)]
+    return elements
+
+
 def _network(everything: Graph, inferred: Graph, scope: Graph, names: set[URIRef]) -> Network:
     # A node's kind is what the curators asserted (lapatinib: tyrosine kinase inhibitor), not the inferred
     # classes; inferred links are shown as such on the edges.
