@@ -134,9 +134,11 @@ class _PreparedQueryGraph(Graph):
     """A Graph that parses each SPARQL text once.
 
     pySHACL runs a SPARQL-based constraint once per focus node, passing the query's text each time, and
-    rdflib parses text anew on every call: parsing, not evaluating, took most of the time (tens of
-    seconds for the shipped graph). Oxigraph would evaluate faster, but it stores xsd:positiveInteger
-    and the other derived integer types as xsd:integer, which would break every sh:datatype check.
+    rdflib parses text anew on every call. Parsing one of our constraints takes tens of milliseconds,
+    evaluating it on one focus node about one: for the shipped graph, 6 s of validation became 0.6 s.
+    (pySHACL can also validate an Oxigraph store, which evaluates faster still; but Oxigraph stores
+    xsd:positiveInteger and the other derived integer types as xsd:integer, which would break every
+    sh:datatype check of a count.)
     """
 
     def query(self, query_object, *args, **kwargs):
