@@ -128,3 +128,10 @@ def test_a_shapes_file_with_a_syntax_error_exits_2_and_names_the_file(data_copy)
     done = in_copy(data_copy, "validate", "--no-reasoner")
     assert done.returncode == 2
     assert "broken.ttl" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_without_the_source_text_spans_are_shown_as_offsets(tmp_path):
+    done = run("validate", "--no-reasoner", env={SOURCE_DIR_VARIABLE: str(tmp_path)})
+    assert done.returncode == 0
+    assert "source h2r:span-5815-6080 [5815-6080]\n" in done.stdout
+    assert "P = 0.08)" not in done.stdout
