@@ -1,9 +1,10 @@
 """The `her2graph` command: one subcommand per job, each delegating to the module that owns it.
 
-Exit codes are a contract: 0 success (for `validate`: the data conforms; for `reason`: the release passes the
-reasoning gate), 1 `validate` found violations, `reason` found the release inconsistent, with an
-unsatisfiable class or with merged individuals, or `check-owl` found OWL API problems, 2 a usage error or bad input (the message says what to fix;
-never a traceback).
+Exit codes are a contract: 0 success (for `validate`: no SHACL violation and no OWL inconsistency, warnings
+allowed; for `reason`: the release passes the reasoning gate; for `check-owl`: the OWL API found nothing),
+1 `validate` found a violation or an inconsistency, `reason` found the release inconsistent, with an
+unsatisfiable class or with merged individuals, or `check-owl` found OWL API problems, 2 a usage error or
+bad input (the message says what to fix; never a traceback).
 """
 from __future__ import annotations
 
@@ -72,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "(for curators writing spans)")
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
+
+    validate = commands.add_parser("validate", help="check the graph against the SHACL shapes and, with HermiT, "
+                                                    "its OWL consistency")
+    validate.add_argument("--format", choices=("text", "turtle"), default="text",
+                          help="text (grouped by severity, with source spans) or turtle (the W3C SHACL "
+                               "validation report graph); default: text")
+    validate.add_argument("--no-reasoner", action="store_true", help="skip the OWL consistency check (needs Java)")
+    validate.set_defaults(handler=_validate)
 
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
@@ -201,6 +210,27 @@ def _locate(args) -> int:
     for start, end in matches:
         print(f"h2r:span-{start}-{end}\t{start}\t{end}")
     return EXIT_OK
+
+
+def _validate(args) -> int:
+    from .dataset import merged_graph
+    from .validation import validate_dataset
+    from .validation_text import format_text
+
+    dataset = _load()
+    report = validate_dataset(dataset)
+    if args.format == "turtle":
+        sys.stdout.write(report.report_graph.serialize(format="longturtle"))
+    else:
+        print(format_text(report), flush=True)
+    consistent = True
+    if not args.no_reasoner:
+        from .consistency import check_consistency
+
+        consistency = check_consistency(merged_graph(dataset))
+        consistent = consistency.consistent
+        print(consistency.summary(), file=sys.stdout if args.format == "text" else sys.stderr)
+    return EXIT_OK if report.conforms and consistent else EXIT_VIOLATIONS
 
 
 def _generate(args) -> int:
