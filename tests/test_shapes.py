@@ -364,6 +364,18 @@ def test_an_instance_not_declared_a_named_individual_still_needs_a_label(seeded,
     assert_caught(validate(seeded), extra, H2S.LabelledShape)
 
 
+def test_a_named_class_without_a_label_is_a_violation_but_an_anonymous_class_expression_needs_none(
+        seeded, shapes, ontology):
+    # the validator mixes the ontology into the data, so the label goes from both
+    unlabelled = Graph() + ontology
+    for graph in (seeded, unlabelled):
+        graph.remove((H2G.HER2DirectedTherapy, RDFS.label, None))
+    report = validate_graph(seeded, shapes, unlabelled)
+    assert_caught(report, H2G.HER2DirectedTherapy, H2S.LabelledShape)
+    # its definition, [ a owl:Class ; owl:intersectionOf (...) ], is a blank node: no label asked
+    assert not [r for r in report.results if r.source_shape == H2S.LabelledShape and not isinstance(r.focus_node, URIRef)]
+
+
 def test_a_label_without_language_tag_is_a_violation(seeded, validate):
     trial = emilia(seeded)
     replace(seeded, trial, RDFS.label, Literal("EMILIA"))

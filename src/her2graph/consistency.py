@@ -18,6 +18,7 @@ from pathlib import Path
 
 import owlready2
 from rdflib import Graph
+from rdflib.namespace import OWL
 
 from .errors import ReasonerError
 from .locations import queries_dir
@@ -58,7 +59,7 @@ def check_consistency(graph: Graph, root: Path | None = None) -> ConsistencyResu
                             "install a Java runtime, or pass --no-reasoner")
     with tempfile.TemporaryDirectory(prefix="her2graph-owl-") as folder:
         copy = Path(folder) / "merged.nt"
-        graph.serialize(copy, format="nt", encoding="utf-8")
+        _without_imports(graph).serialize(copy, format="nt", encoding="utf-8")
         if _hermit_finds_consistent(copy):
             return ConsistencyResult(True)
     causes = inconsistency_causes(graph, root)
@@ -90,6 +91,18 @@ def _hermit_finds_consistent(copy: Path) -> bool:
         raise ReasonerError(f"{REASONER} could not be started: {error}") from None
     finally:
         world.close()
+
+
+def _without_imports(graph: Graph) -> Graph:
+    """The graph minus its owl:imports: the merged dataset already holds what they import (the imports
+    named graph), and owlready2 would otherwise try to fetch each import over the network."""
+    if (None, OWL.imports, None) not in graph:
+        return graph
+    copy = Graph()
+    for triple in graph:
+        if triple[1] != OWL.imports:
+            copy.add(triple)
+    return copy
 
 
 def _explanation(causes: tuple[InconsistencyCause, ...]) -> str:

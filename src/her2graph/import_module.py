@@ -79,12 +79,12 @@ def import_module_graph(terms: list[ExternalTerm], mapping_set: MappingSet) -> G
     for term in terms:
         iri = mapping_set.expand(term.curie)
         graph.add((iri, RDF.type, OWL_KINDS[term.owl_kind]))
-        graph.add((iri, RDFS.label, Literal(term.label)))
+        graph.add((iri, RDFS.label, Literal(term.label, lang="en")))
         graph.add((iri, DCTERMS.source, Literal(term.source)))
         if term.parent_curie:
             parent = mapping_set.expand(term.parent_curie)
             graph.add((parent, RDF.type, OWL.Class))
-            graph.add((parent, RDFS.label, Literal(term.parent_label)))
+            graph.add((parent, RDFS.label, Literal(term.parent_label, lang="en")))
             graph.add((parent, DCTERMS.source, Literal(term.source)))
             graph.add((iri, RDFS.subClassOf if term.owl_kind == "class" else RDF.type, parent))
     return graph
