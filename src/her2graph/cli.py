@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-reasoner", action="store_true", help="skip the OWL consistency check (needs Java)")
     validate.set_defaults(handler=_validate)
 
+    push = commands.add_parser("push", help="load every named graph into a SPARQL store over the Graph Store "
+                                            "Protocol (PUT per graph: idempotent)")
+    push.add_argument("endpoint", help="the store's graph-store URL, e.g. http://localhost:7878/store")
+    push.set_defaults(handler=_push)
+
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
     generate.add_argument("--triples", type=_positive_int, required=True, help="about how many triples")
@@ -231,6 +236,14 @@ def _validate(args) -> int:
         consistent = consistency.consistent
         print(consistency.summary(), file=sys.stdout if args.format == "text" else sys.stderr)
     return EXIT_OK if report.conforms and consistent else EXIT_VIOLATIONS
+
+
+def _push(args) -> int:
+    from .push import push_dataset
+
+    for pushed in push_dataset(_load(), args.endpoint):
+        print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
+    return EXIT_OK
 
 
 def _generate(args) -> int:

@@ -60,7 +60,7 @@ def check_consistency(graph: Graph, root: Path | None = None) -> ConsistencyResu
     with tempfile.TemporaryDirectory(prefix="her2graph-owl-") as folder:
         copy = Path(folder) / "merged.nt"
         _without_imports(graph).serialize(copy, format="nt", encoding="utf-8")
-        if _hermit_finds_consistent(copy):
+        if _hermit_finds_consistent(copy, scratch=Path(folder)):
             return ConsistencyResult(True)
     causes = inconsistency_causes(graph, root)
     return ConsistencyResult(False, _explanation(causes), causes)
@@ -77,8 +77,11 @@ def inconsistency_causes(graph: Graph, root: Path | None = None) -> tuple[Incons
     return tuple(found)
 
 
-def _hermit_finds_consistent(copy: Path) -> bool:
+def _hermit_finds_consistent(copy: Path, scratch: Path) -> bool:
     world = owlready2.World()
+    # owlready2 leaves its own temporary copy behind when HermiT reports an inconsistency: point
+    # tempfile at our scratch folder for the call, so that copy goes when the folder does.
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(scratch)
     try:
         world.get_ontology(copy.as_uri()).load()
         owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
@@ -90,6 +93,7 @@ def _hermit_finds_consistent(copy: Path) -> bool:
     except OSError as error:
         raise ReasonerError(f"{REASONER} could not be started: {error}") from None
     finally:
+        tempfile.tempdir = saved_tempdir
         world.close()
 
 
