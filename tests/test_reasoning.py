@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 

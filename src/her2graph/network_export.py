@@ -21,7 +21,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 from .dataset import merged_graph
 from .namespaces import GRAPH, H2G, H2R
 
-NETWORK_FORMATS = ("graphml", "dot")
 # Edges that are not links between things: typing, provenance of statements, and OWL/RDFS plumbing.
 _SKIPPED_PREDICATES = {RDF.type, OWL.versionIRI, RDF.first, RDF.rest, OWL.equivalentClass, OWL.onProperty, OWL.someValuesFrom,
                        OWL.hasValue, OWL.onClass, OWL.imports, OWL.versionIRI, OWL.inverseOf,
@@ -128,8 +127,6 @@ def _network(everything: Graph, inferred: Graph, scope: Graph, names: set[URIRef
     edges = set()
     for subject, predicate, obj in scope:
         if subject in names and obj in names and predicate not in _SKIPPED_PREDICATES and isinstance(obj, URIRef):
-            if predicate == RDFS.subClassOf and not isinstance(obj, URIRef):
-                continue
             edges.add(Edge(subject, obj, predicate, _label(everything, predicate),
                            (subject, predicate, obj) in inferred))
     return Network(nodes, sorted(edges, key=lambda e: (str(e.source), str(e.predicate), str(e.target))))
