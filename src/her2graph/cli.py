@@ -74,7 +74,6 @@ def build_parser() -> argparse.ArgumentParser:
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
 
-<<<<<<< HEAD
     serve = commands.add_parser(
         "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
         description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
@@ -85,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
                            help=f"{option.help} (env {option.env}; default {option.default})")
     serve.set_defaults(handler=_serve)
-=======
+
     validate = commands.add_parser("validate", help="check the graph against the SHACL shapes and, with HermiT, "
                                                     "its OWL consistency")
     validate.add_argument("--format", choices=("text", "turtle"), default="text",
@@ -98,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
                                             "Protocol (PUT per graph: idempotent)")
     push.add_argument("endpoint", help="the store's graph-store URL, e.g. http://localhost:7878/store")
     push.set_defaults(handler=_push)
->>>>>>> main
 
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
@@ -230,7 +228,6 @@ def _locate(args) -> int:
     return EXIT_OK
 
 
-<<<<<<< HEAD
 def _serve_options():
     from .web.settings import OPTIONS
 
@@ -290,7 +287,7 @@ def _check_serve_options(chosen: dict) -> None:
         raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
 
 
-=======
+
 def _validate(args) -> int:
     from .dataset import merged_graph
     from .validation import validate_dataset
@@ -320,7 +317,6 @@ def _push(args) -> int:
     return EXIT_OK
 
 
->>>>>>> main
 def _generate(args) -> int:
     from .synthetic_graph import write_synthetic_data
 
