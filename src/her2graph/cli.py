@@ -81,8 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "start (exit 1) when the graph has SHACL violations. Every option can also be set by the "
                     "environment variable named in its help; the option wins.")
     for option in _serve_options():
-        serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
-                           help=f"{option.help} (env {option.env}; default {option.default})")
+        if option.is_switch:
+            serve.add_argument(option.flag, action="store_const", const=True, default=None,
+                               help=f"{option.help} (env {option.env}=1)")
+        else:
+            serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
+                               help=f"{option.help} (env {option.env}; default {option.default})")
     serve.set_defaults(handler=_serve)
 
     validate = commands.add_parser("validate", help="check the graph against the SHACL shapes and, with HermiT, "
@@ -96,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     push = commands.add_parser("push", help="load every named graph into a SPARQL store over the Graph Store "
                                             "Protocol (PUT per graph: idempotent)")
     push.add_argument("endpoint", help="the store's graph-store URL, e.g. http://localhost:7878/store")
+    push.add_argument("--no-default-graph", action="store_true",
+                      help="do not also put the merge of the named graphs as the store's default graph (for a "
+                           "store whose default graph is the union of its named graphs)")
     push.set_defaults(handler=_push)
 
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
@@ -238,8 +245,6 @@ def _serve(args) -> int:
     import logging
 
     from .locations import data_root
-    from .validation import validate_dataset
-    from .validation_text import format_text
     from .web.app import create_app
     from .web.server import serve
     from .web.settings import APP_OPTIONS, from_environment
@@ -251,16 +256,15 @@ def _serve(args) -> int:
     chosen = {option.name: _first_given(getattr(args, option.name.lower()), environment.get(option.name),
                                         option.default) for option in _serve_options()}
     _check_serve_options(chosen)
-    dataset = _load()
-    report = validate_dataset(dataset)
-    if not report.conforms:
-        print(format_text(report), file=sys.stderr)
-        print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
-        return EXIT_VIOLATIONS
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({option.name: chosen[option.name] for option in APP_OPTIONS} |
-                     {"DATASET": dataset, "DATA_ROOT": data_root()})
+    config = {option.name: chosen[option.name] for option in APP_OPTIONS} | {"DATA_ROOT": data_root()}
+    if not chosen["STORE"]:
+        build = _validated_build(chosen["CACHE_DIR"])
+        if build is None:
+            return EXIT_VIOLATIONS
+        config |= {"BUILD": build.nquads, "DATA_DIGEST": build.digest}
+    app = create_app(config)
     try:
         serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
               on_listening=lambda url: print(f"her2graph serve: listening on {url} (query page), "
@@ -273,8 +277,24 @@ def _serve(args) -> int:
     return EXIT_OK
 
 
+def _validated_build(cache_dir: str | None):
+    """The validated build to serve (store_cache), or None after reporting the graph's violations."""
+    from .store_cache import GraphNotValid, built_store
+    from .validation_text import format_text
+
+    try:
+        build = built_store(folder=Path(cache_dir) if cache_dir else None)
+    except GraphNotValid as invalid:
+        print(format_text(invalid.report), file=sys.stderr)
+        print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
+        return None
+    how = "reused the validated build" if build.reused else "validated the graph and built"
+    print(f"her2graph serve: {how} {build.nquads} in {build.seconds:.1f} s", file=sys.stderr, flush=True)
+    return build
+
+
 def _first_given(*values):
-    return next(value for value in values if value is not None)
+    return next((value for value in values if value is not None), None)
 
 
 def _check_serve_options(chosen: dict) -> None:
@@ -283,6 +303,8 @@ def _check_serve_options(chosen: dict) -> None:
     for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS"):
         if chosen[name] < 1:
             raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
+    if chosen["ANSWER_CACHE_MB"] < 0:
+        raise Her2graphError(f"answer-cache-mb must be 0 or more, not {chosen['ANSWER_CACHE_MB']}")
     if chosen["QUERY_TIMEOUT"] <= 0:
         raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
 
@@ -312,7 +334,7 @@ def _validate(args) -> int:
 def _push(args) -> int:
     from .push import push_dataset
 
-    for pushed in push_dataset(_load(), args.endpoint):
+    for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph):
         print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
     return EXIT_OK
 

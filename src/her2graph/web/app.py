@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from flask import Flask, current_app, request
 
 from . import settings
-from .engine import QueryEngine
 from .errors import register_error_handlers
 
 EXTENSION = "her2graph"
@@ -26,7 +25,7 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src
 class Service:
     """What every request shares: the engine, the data's folder, and what is computed once from the data."""
 
-    def __init__(self, engine: QueryEngine, data_root=None):
+    def __init__(self, engine, data_root=None):
         self.engine = engine
         self.data_root = data_root
         self._summary = None
@@ -50,7 +49,7 @@ def service() -> Service:
 
 
 def create_app(config: Mapping | None = None) -> Flask:
-    """The service over config["DATASET"] (an rdflib Dataset), or else the bundled data, with `config`'s limits.
+    """The service over the engine `config` names (see engines.py), or else the bundled data, with its limits.
 
     Limits come from settings.APP_OPTIONS: the defaults, then HER2GRAPH_* environment variables, then `config`.
     """
@@ -69,21 +68,18 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     for module in (sparql, query_page, linked_data, descriptions):
         app.register_blueprint(module.blueprint)
+    if app.config.get("NOOP_ENDPOINT"):
+        from . import noop
+
+        app.register_blueprint(noop.blueprint)
     app.after_request(_headers_for_every_response)
     return app
 
 
 def _build_service(config) -> Service:
-    dataset = config.get("DATASET")
-    if dataset is None:
-        from ..dataset import load_dataset
+    from .engines import engine_for
 
-        dataset = load_dataset(config.get("DATA_ROOT"))
-    engine = QueryEngine.from_dataset(
-        dataset, workers=config["WORKERS"], timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
-        worker_memory_mb=config["WORKER_MEMORY_MB"], max_depth=config["MAX_NESTING"],
-        max_operators=config["MAX_OPERATORS"])
-    return Service(engine, config.get("DATA_ROOT"))
+    return Service(engine_for(config), config.get("DATA_ROOT"))
 
 
 def _headers_for_every_response(response):
