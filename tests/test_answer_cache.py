@@ -89,6 +89,33 @@ def test_health_counts_hits_and_misses(service, endpoint):
     assert after["hits"] >= before["hits"] + 1 and after["misses"] >= before["misses"] + 1
 
 
+def test_a_replayed_response_is_the_response_the_app_gave(endpoint):
+    query = unique_query()
+    first = requests.get(endpoint, params={"query": query}, headers={"Accept": "text/csv"})
+    again = requests.get(endpoint, params={"query": query}, headers={"Accept": "text/csv"})
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit")
+    assert again.status_code == first.status_code == 200 and again.content == first.content
+    ignored = {"Date", "X-Cache"}
+    assert {k: v for k, v in again.headers.items() if k not in ignored} == \
+        {k: v for k, v in first.headers.items() if k not in ignored}
+
+
+def test_the_host_a_request_names_is_part_of_the_key_since_relative_iris_resolve_against_it(endpoint):
+    query = f"SELECT ?x {{ BIND(<relative> AS ?x) }} # {uuid.uuid4()}"
+    for _ in range(2):
+        for host in ("a.example", "b.example"):
+            response = requests.post(endpoint, data=query, headers=DIRECT | {"Host": host})
+            assert response.json()["results"]["bindings"][0]["x"]["value"] == f"http://{host}/relative"
+
+
+def test_what_is_not_a_query_answer_is_never_replayed(endpoint):
+    for _ in range(2):
+        description = requests.get(endpoint, headers={"Accept": "text/turtle"})
+        assert description.status_code == 200 and "X-Cache" not in description.headers
+        too_large = requests.post(endpoint, data="#" * 2_000_000 + "\nASK {}", headers=DIRECT)
+        assert too_large.status_code == 413
+
+
 # ---------------------------------------------------------------- the key and the bound
 
 @pytest.mark.parametrize("one, other", [("ASK { ?s  ?p\t?o }", "ASK { ?s ?p ?o }"),

@@ -105,6 +105,16 @@ def build_parser() -> argparse.ArgumentParser:
                            "store whose default graph is the union of its named graphs)")
     push.set_defaults(handler=_push)
 
+    benchmark = commands.add_parser(
+        "benchmark", help="measure the service against Oxigraph's server on the same data (latency, throughput, "
+                          "start-up, memory) at several graph sizes, and print the ratios",
+        description="Start, one at a time on loopback, this service (answer cache on and off), Oxigraph's server "
+                    "(on disk and in memory) and a no-op endpoint of this service's HTTP stack; run the "
+                    "competency queries one by one and from 8 concurrent clients (wrk); print each figure as a "
+                    "ratio to Oxigraph's and to the no-op's. See docs/performance.md.")
+    _benchmark_arguments(benchmark)
+    benchmark.set_defaults(handler=_benchmark)
+
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
     generate.add_argument("--triples", type=_positive_int, required=True, help="about how many triples")
@@ -337,6 +347,18 @@ def _push(args) -> int:
     for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph):
         print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
     return EXIT_OK
+
+
+def _benchmark_arguments(parser) -> None:
+    from .benchmark.run import add_arguments
+
+    add_arguments(parser)
+
+
+def _benchmark(args) -> int:
+    from .benchmark.run import run
+
+    return run(args)
 
 
 def _generate(args) -> int:

@@ -62,6 +62,11 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     app.extensions[EXTENSION] = _build_service(app.config)
     atexit.register(app.extensions[EXTENSION].close)
+    answers = getattr(app.extensions[EXTENSION].engine, "answers", None)
+    if answers is not None:  # the answer cache is on: repeated requests are replayed before Flask
+        from .response_replay import ResponseReplay
+
+        app.wsgi_app = ResponseReplay(app.wsgi_app, answers, app.config["MAX_BODY"])
 
     register_error_handlers(app)
     from . import descriptions, linked_data, query_page, sparql
