@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
         description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
                     "Data pages for every her2graph IRI, VoID at /void and a health check at /health. Refuses to "
-                    "start (exit 1) when the graph has SHACL violations. Every option can also be set by the "
+                    "start (exit 1) when the graph has SHACL violations; a validated build is kept in a cache "
+                    "folder and reused while the inputs are unchanged. With --store, another SPARQL 1.1 store "
+                    "answers instead of the in-process engine. Every option can also be set by the "
                     "environment variable named in its help; the option wins.")
     for option in _serve_options():
         if option.is_switch:
