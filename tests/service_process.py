@@ -69,3 +69,16 @@ def wait_until(predicate, seconds: float = 10, step: float = 0.1) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+def copy_of_the_data(folder: Path) -> Path:
+    """A writable copy of the bundled data folders (ontology, graph, shapes, queries) under `folder`."""
+    import shutil
+
+    from her2graph.locations import data_root
+
+    root = folder / "data"
+    for part in ("ontology", "graph", "shapes", "queries"):
+        if (data_root() / part).exists():
+            shutil.copytree(data_root() / part, root / part)
+    return root
