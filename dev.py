@@ -27,7 +27,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # Debian packages the tests use, keyed by the command that shows they are present.
 TEST_SYSTEM_PACKAGES = {
     "java": ["default-jre-headless"],
-    "chromium": ["chromium", "chromium-driver"],
+    "chromium": ["chromium"],
+    "chromedriver": ["chromium-driver"],
 }
 OWLAPI_JAR_DIR = Path("/usr/share/java")
 OWLAPI_PACKAGE = "libowlapi-java"
