@@ -36,7 +36,8 @@ class ServiceProcess:
 
     @property
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text()
 
     def stop(self, signum: int = signal.SIGTERM, seconds: float = 30) -> int:
