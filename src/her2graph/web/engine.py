@@ -6,7 +6,8 @@ a fresh worker takes its place while the others go on answering. The web process
 it screens the text (query_guard), hands it to an idle worker and waits at most the time limit.
 
 Each worker loads the dataset once, from N-Quads made from the validated rdflib Dataset: the named graphs
-as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph.
+as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
+(her2graph.oxigraph_store, which the command line's queries use too).
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
@@ -33,6 +34,7 @@ import pyoxigraph
 
 from ..errors import Her2graphError, QueryError
 from ..namespaces import PREFIXES
+from ..oxigraph_store import store_from_nquads
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
 
 QUERY_TIMEOUT = 5.0
@@ -285,7 +287,7 @@ def _worker_main(connection: Connection) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = _store(nquads)
+    store = store_from_nquads(nquads)
     del nquads
     connection.send(("ready", isolated))
     threading.stack_size(WORKER_STACK_BYTES)
@@ -306,13 +308,6 @@ def _leave_the_network() -> bool:
     except OSError:
         return False
     return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET))
-
-
-def _store(nquads: bytes) -> pyoxigraph.Store:
-    store = pyoxigraph.Store()
-    store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")  # the merge, as the default graph
-    return store
 
 
 def _answer_jobs(connection, store: pyoxigraph.Store) -> None:
