@@ -5,7 +5,8 @@
     python3 dev.py test  [pytest options]  # the whole test suite
 
 Each makes (or refreshes) a virtual environment in .venv, installs the project into it, and, for the
-tests, the Debian packages the tests drive (Java for HermiT and the OWL API, Chromium for the query page)
+tests, the Debian packages the tests drive (Java for HermiT and the OWL API, Graphviz for the DOT export,
+Chromium for the query page)
 when the machine lacks them and we may install them. Standard library only: it runs before anything
 is installed.
 """
@@ -27,6 +28,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 # Debian packages the tests use, keyed by the command that shows they are present.
 TEST_SYSTEM_PACKAGES = {
     "java": ["default-jre-headless"],
+    "javac": ["default-jdk-headless"],  # the OWL API check runs a single-file Java program: needs the compiler
+    "dot": ["graphviz"],                # DOT export is checked by Graphviz, which also draws docs/overview.svg
     "chromium": ["chromium"],
     "chromedriver": ["chromium-driver"],
 }

@@ -1,7 +1,11 @@
 """The `her2graph` command: one subcommand per job, each delegating to the module that owns it.
 
-Exit codes are a contract: 0 success (for `validate`: the data conforms), 1 `validate` found violations,
-2 a usage error or bad input (the message says what to fix; never a traceback).
+Exit codes are a contract: 0 success (for `validate`: no SHACL violation and no OWL inconsistency, warnings
+allowed; for `reason`: the release passes the reasoning gate; for `check-owl`: the OWL API found nothing),
+1 `validate` found a violation or an inconsistency, `reason` found the release inconsistent, with an
+unsatisfiable class or with merged individuals, `check-owl` found OWL API problems, or `serve` refused to
+start on SHACL violations, 2 a usage error or bad input (the message says what to fix; never a traceback).
+`serve` runs until SIGINT or SIGTERM, then exits 0.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .export import EXPORT_FORMATS, EXPORT_PARTS
+    from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS
     from .local_query import RESULT_FORMATS
 
     parser = argparse.ArgumentParser(prog="her2graph", description=__doc__.splitlines()[0])
@@ -32,11 +36,36 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(handler=_query)
 
     export = commands.add_parser("export", help="write the merged graph, a named graph or the ontology")
-    export.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="ttl",
-                        help="ttl, nt, jsonld, owl (RDF/XML), or trig/nq to keep the named graphs")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS | NETWORK_FORMATS), default="ttl",
+                        help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, or graphml/dot "
+                             "for graph tools (Cytoscape, Gephi, yEd; Graphviz)")
     export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(handler=_export)
+
+    build = commands.add_parser("build", help="build every artefact from its sources: import module, mapping "
+                                              "triples, release (RDF/XML and Turtle), inferences")
+    build.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                       help="release date for the dated versionIRI (default: today)")
+    build.add_argument("--no-reason", action="store_true", help="skip the reasoner (no Java needed)")
+    build.set_defaults(handler=_build)
+
+    reason = commands.add_parser("reason", help="run HermiT over the release: check consistency, write the "
+                                                "inferences graph and report what was inferred")
+    reason.add_argument("--release", type=Path, metavar="FILE",
+                        help="the release in RDF/XML (default: release/her2graph.owl)")
+    reason.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="where to write the inferences (default: graph/built/inferences.ttl)")
+    reason.set_defaults(handler=_reason)
+
+    docs = commands.add_parser("docs", help="generate docs/ontology.html (pyLODE) and the overview picture "
+                                            "docs/overview.svg (Graphviz) from the graph")
+    docs.set_defaults(handler=_docs)
+
+    check_owl = commands.add_parser("check-owl", help="load a file with the Java OWL API (what Protégé uses): "
+                                                      "report parse problems, unparsed triples, OWL 2 DL violations")
+    check_owl.add_argument("file", type=Path, nargs="?", help="default: release/her2graph.owl")
+    check_owl.set_defaults(handler=_check_owl)
 
     stats = commands.add_parser("stats", help="count instances per class and triples per property")
     stats.set_defaults(handler=_stats)
@@ -45,6 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "(for curators writing spans)")
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
+
+    validate = commands.add_parser("validate", help="check the graph against the SHACL shapes and, with HermiT, "
+                                                    "its OWL consistency")
+    validate.add_argument("--format", choices=("text", "turtle"), default="text",
+                          help="text (grouped by severity, with source spans) or turtle (the W3C SHACL "
+                               "validation report graph); default: text")
+    validate.add_argument("--no-reasoner", action="store_true", help="skip the OWL consistency check (needs Java)")
+    validate.set_defaults(handler=_validate)
+
+    push = commands.add_parser("push", help="load every named graph into a SPARQL store over the Graph Store "
+                                            "Protocol (PUT per graph: idempotent)")
+    push.add_argument("endpoint", help="the store's graph-store URL, e.g. http://localhost:7878/store")
+    push.set_defaults(handler=_push)
 
     serve = commands.add_parser(
         "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
@@ -109,6 +151,63 @@ def _export(args) -> int:
     return EXIT_OK
 
 
+def _build(args) -> int:
+    import datetime
+
+    from .build import build_all
+
+    build_all(args.date or datetime.date.today(), reason=not args.no_reason)
+    return EXIT_OK
+
+
+def _reason(args) -> int:
+    from .build import built_files, write_turtle
+    from .reasoning import reason_over_release
+
+    files = built_files()
+    release = args.release or files.release_owl
+    if not release.exists():
+        raise Her2graphError(f"no release at {release}: run `her2graph build --no-reason` first")
+    result = reason_over_release(release)
+    print(result.report())
+    if not result.passes_gate:
+        return EXIT_VIOLATIONS
+    output = args.output or files.inferences
+    write_turtle(result.inferred_graph(), output)
+    print(f"wrote {len(result.inferred)} inferred triples to {output}")
+    return EXIT_OK
+
+
+def _docs(args) -> int:
+    from .ontology_docs import write_docs
+
+    write_docs(_load())
+    return EXIT_OK
+
+
+def _check_owl(args) -> int:
+    from .build import built_files
+    from .owlapi_check import check_with_owlapi
+
+    path = args.file or built_files().release_owl
+    report = check_with_owlapi(path)
+    print("\t".join(f"{key}={value}" for key, value in report.summary.items()) or f"{path}: not loaded")
+    for line in report.problems:
+        print(line)
+    if report.exit_code == 2:
+        raise Her2graphError(f"the OWL API could not load {path}")
+    return EXIT_OK if report.clean else EXIT_VIOLATIONS
+
+
+def _iso_date(text: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date of the form YYYY-MM-DD") from None
+
+
 def _stats(args) -> int:
     from .dataset import merged_graph
     from .stats import format_counts
@@ -130,6 +229,35 @@ def _locate(args) -> int:
     return EXIT_OK
 
 
+def _validate(args) -> int:
+    from .dataset import merged_graph
+    from .validation import validate_dataset
+    from .validation_text import format_text
+
+    dataset = _load()
+    report = validate_dataset(dataset)
+    if args.format == "turtle":
+        sys.stdout.write(report.report_graph.serialize(format="longturtle"))
+    else:
+        print(format_text(report), flush=True)
+    consistent = True
+    if not args.no_reasoner:
+        from .consistency import check_consistency
+
+        consistency = check_consistency(merged_graph(dataset))
+        consistent = consistency.consistent
+        print(consistency.summary(), file=sys.stdout if args.format == "text" else sys.stderr)
+    return EXIT_OK if report.conforms and consistent else EXIT_VIOLATIONS
+
+
+def _push(args) -> int:
+    from .push import push_dataset
+
+    for pushed in push_dataset(_load(), args.endpoint):
+        print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
+    return EXIT_OK
+
+
 def _serve_options():
     from .web.settings import OPTIONS
 
@@ -141,6 +269,7 @@ def _serve(args) -> int:
 
     from .locations import data_root
     from .validation import validate_dataset
+    from .validation_text import format_text
     from .web.app import create_app
     from .web.server import serve
     from .web.settings import APP_OPTIONS, from_environment
@@ -155,7 +284,7 @@ def _serve(args) -> int:
     dataset = _load()
     report = validate_dataset(dataset)
     if not report.conforms:
-        print(report.text(), file=sys.stderr)
+        print(format_text(report), file=sys.stderr)
         print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
         return EXIT_VIOLATIONS
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,

@@ -60,13 +60,19 @@ def parse_rdf_file(path: Path, into: Graph | None = None) -> Graph:
     return graph
 
 
-def load_dataset(root: Path | None = None) -> Dataset:
-    """Every curated file, parsed into its named graph; the default graph is their union."""
+def load_dataset(root: Path | None = None, only: set[URIRef] | None = None) -> Dataset:
+    """Every curated file, parsed into its named graph; the default graph is their union.
+
+    `only` limits the load to those named graphs (the build loads the asserted ones before it has made the
+    inferences).
+    """
     root = root or data_root()
     dataset = Dataset(default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     for spec in named_graph_specs(root):
+        if only is not None and spec.iri not in only:
+            continue
         files = spec.files(root)
         if not files:
             raise DataFileError(root / spec.pattern, "no file matches this pattern of the named-graphs table")

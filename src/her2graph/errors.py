@@ -20,3 +20,11 @@ class SourceTextError(Her2graphError):
 
 class QueryError(Her2graphError):
     """A SPARQL query is malformed or not allowed."""
+
+
+class ShapesError(Her2graphError):
+    """The SHACL shapes are missing, malformed, or cannot be run by the validator."""
+
+
+class ReasonerError(Her2graphError):
+    """The OWL reasoner could not be run (no Java, or it failed for a reason other than an inconsistency)."""

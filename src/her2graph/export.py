@@ -1,4 +1,5 @@
-"""Writing the dataset, one of its named graphs, or the ontology, in an RDF syntax.
+"""Writing the dataset, one of its named graphs, or the ontology, in an RDF syntax or as a network for graph
+tools (GraphML, Graphviz DOT: see her2graph.network_export).
 
 Files are written atomically (a temporary file renamed into place), so a failed export never leaves a
 half-written file behind.
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from . import network_export
 from .dataset import merged_graph
 from .errors import Her2graphError
 from .namespaces import GRAPH
@@ -20,15 +22,19 @@ EXPORT_FORMATS = {
     "ttl": ("longturtle", False),
     "nt": ("nt", False),
     "jsonld": ("json-ld", False),
-    "owl": ("pretty-xml", False),
+    "owl": ("xml", False),  # not "pretty-xml": it drops statements about list nodes (owl:AllDisjointClasses)
     "trig": ("trig", True),
     "nq": ("nquads", True),
 }
-EXPORT_PARTS = ("all", "ontology", "facts", "provenance")
+# CLI format name -> function writing a network (nodes and labelled edges) for graph tools
+NETWORK_FORMATS = {"graphml": network_export.graphml, "dot": network_export.dot}
+EXPORT_PARTS = ("all", "ontology", "imports", "facts", "provenance", "mappings", "inferences")
 
 
 def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:
     """The chosen part of the dataset in the chosen format."""
+    if export_format in NETWORK_FORMATS:
+        return NETWORK_FORMATS[export_format](network_export.network_of(dataset, part))
     serializer, keeps_graphs = EXPORT_FORMATS[export_format]
     if keeps_graphs:
         if part != "all":

@@ -1,6 +1,6 @@
 """Where the curated data lives: a checkout's top-level folders, or the copy packed into the wheel.
 
-HER2GRAPH_DATA overrides both (a folder with ontology/, graph/, shapes/, queries/).
+HER2GRAPH_DATA overrides both (a folder with ontology/, graph/, shapes/, queries/, mappings/, release/, docs/).
 """
 from __future__ import annotations
 
@@ -36,3 +36,15 @@ def shapes_dir(root: Path | None = None) -> Path:
 
 def queries_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "queries"
+
+
+def mappings_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "mappings"
+
+
+def release_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "release"
+
+
+def docs_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "docs"

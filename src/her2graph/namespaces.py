@@ -10,6 +10,8 @@ H2R = Namespace(BASE + "resource/")
 """Individuals: drugs, trials, results, spans ..."""
 GRAPH = Namespace(BASE + "graph/")
 """Named graphs of the dataset."""
+H2S = Namespace(BASE + "shapes/")
+"""SHACL shapes the graph is validated against (shapes/*.ttl); not a prefix of the dataset."""
 ONTOLOGY_IRI = BASE + "ontology"
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -31,5 +33,5 @@ PREFIXES = {
     "sh": SH,
 }
 
-__all__ = ["BASE", "H2G", "H2R", "GRAPH", "ONTOLOGY_IRI", "OA", "OBO", "SH", "PREFIXES",
+__all__ = ["BASE", "H2G", "H2R", "H2S", "GRAPH", "ONTOLOGY_IRI", "OA", "OBO", "SH", "PREFIXES",
            "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]

@@ -74,7 +74,8 @@ def write_synthetic_data(folder: Path, triples: int, seed: int = 7) -> Path:
 
 
 def _copy_curated_scaffolding(folder: Path) -> None:
-    """Ontology, shapes, queries and the named-graphs table from the bundled data; empty fact folders."""
+    """Ontology (with its import module), shapes, queries, the named-graphs table and the mappings from the
+    bundled data; empty fact folders."""
     root = data_root()
     for part in ("ontology", "shapes", "queries"):
         if (root / part).is_dir():
@@ -86,6 +87,12 @@ def _copy_curated_scaffolding(folder: Path) -> None:
         target.mkdir(parents=True)
     shutil.copy(root / "graph" / "named-graphs.tsv", folder / "graph" / "named-graphs.tsv")
     shutil.copy(root / "graph" / "facts" / "entities.ttl", folder / "graph" / "facts" / "entities.ttl")
+    # The built graphs of the named-graphs table: the curated mappings (mostly about the shared entities);
+    # no inferences, since the reasoner is not run over synthetic data.
+    built = folder / "graph" / "built"
+    built.mkdir(parents=True, exist_ok=True)
+    shutil.copy(root / "graph" / "built" / "mappings.ttl", built / "mappings.ttl")
+    (built / "inferences.ttl").write_text("# No inferences: the reasoner is not run over synthetic data.\n")
 
 
 def _trial_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> str:

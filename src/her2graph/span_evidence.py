@@ -1,0 +1,68 @@
+"""The source spans a node of the graph rests on, with their text when the source is at hand.
+
+A curated statement names its spans with `prov:wasDerivedFrom`. A node that is part of one statement (a
+hazard ratio or an arm median of one result, the selector of one span) rests on that statement's spans.
+A node that many statements share (a drug, an arm) rests on none of its own: listing every span that
+mentions lapatinib would bury the one that matters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph
+from rdflib.namespace import PROV, RDF
+from rdflib.term import Literal, Node, URIRef
+
+from .errors import Her2graphError
+from .namespaces import OA
+from .source_text import SourceText, normalise_space
+
+
+@dataclass(frozen=True)
+class SpanEvidence:
+    """One span of the source: its IRI, its offsets, and its text (None when the source is not at hand)."""
+
+    iri: URIRef
+    start: int | None
+    end: int | None
+    text: str | None
+
+
+def supporting_spans(graph: Graph, node: Node, source: SourceText | None = None) -> tuple[SpanEvidence, ...]:
+    """The spans `node` rests on: its own, or those of the one statement it is part of."""
+    spans = _own_spans(graph, node)
+    if not spans:
+        owners = {owner for owner in graph.subjects(None, node) if _own_spans(graph, owner)}
+        owners -= set(graph.subjects(RDF.type, node))  # instances of a class are not parts of it
+        if len(owners) == 1:
+            spans = _own_spans(graph, owners.pop())
+    return tuple(_evidence(graph, span, source) for span in sorted(spans))
+
+
+def _own_spans(graph: Graph, node: Node) -> set[URIRef]:
+    if (node, RDF.type, OA.SpecificResource) in graph:
+        return {node}
+    return {span for span in graph.objects(node, PROV.wasDerivedFrom) if isinstance(span, URIRef)}
+
+
+def _evidence(graph: Graph, span: URIRef, source: SourceText | None) -> SpanEvidence:
+    selector = graph.value(span, OA.hasSelector)
+    if selector is None:
+        return SpanEvidence(span, None, None, None)
+    start, end = _offset(graph.value(selector, OA.start)), _offset(graph.value(selector, OA.end))
+    return SpanEvidence(span, start, end, _text(source, start, end))
+
+
+def _offset(literal) -> int | None:
+    """The offset as an int, or None when it is missing or not an integer (the shapes report that)."""
+    value = literal.toPython() if isinstance(literal, Literal) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(source: SourceText | None, start: int | None, end: int | None) -> str | None:
+    if source is None or start is None or end is None:
+        return None
+    try:
+        return normalise_space(source.span(start, end))
+    except Her2graphError:  # offsets outside the text: the report shows the offsets alone
+        return None

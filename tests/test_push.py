@@ -1,0 +1,67 @@
+"""`her2graph push` loads the named graphs into a real Oxigraph server, idempotently."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from her2graph.push import PushError, push_dataset
+from oxigraph_server import free_port, running_oxigraph
+
+SCRIPT = Path(sys.executable).parent / "her2graph"
+COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+@pytest.fixture
+def oxigraph():
+    with running_oxigraph() as base:
+        yield base
+
+
+def counts_per_graph(base: str) -> dict[str, int]:
+    url = f"{base}/query?{urllib.parse.urlencode({'query': COUNT_PER_GRAPH})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        rows = json.load(response)["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+def test_push_puts_each_named_graph_with_all_its_triples(oxigraph, dataset):
+    pushed = push_dataset(dataset, f"{oxigraph}/store")
+    expected = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)
+                and g.identifier != dataset.default_graph.identifier}
+    assert {p.iri: p.triples for p in pushed} == expected
+    assert counts_per_graph(oxigraph) == expected
+
+
+def test_pushing_twice_leaves_the_store_as_pushing_once(oxigraph, dataset):
+    push_dataset(dataset, f"{oxigraph}/store")
+    once = counts_per_graph(oxigraph)
+    push_dataset(dataset, f"{oxigraph}/store")
+    assert counts_per_graph(oxigraph) == once
+
+
+def test_the_console_script_reports_each_graph(oxigraph):
+    done = subprocess.run([str(SCRIPT), "push", f"{oxigraph}/store"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "https://w3id.org/her2graph/graph/facts" in done.stdout
+
+
+def test_an_unreachable_store_is_a_clear_error(dataset):
+    with pytest.raises(PushError, match="cannot reach the store"):
+        push_dataset(dataset, f"http://127.0.0.1:{free_port()}/store", timeout=5)
+
+
+def test_a_store_that_refuses_is_reported_with_its_status(oxigraph, dataset):
+    with pytest.raises(PushError, match="answered 4"):
+        push_dataset(dataset, f"{oxigraph}/no-such-endpoint")
+
+
+def test_an_endpoint_that_is_not_http_is_refused_before_any_request(dataset):
+    with pytest.raises(PushError, match="not an http"):
+        push_dataset(dataset, "file:///etc/passwd")
