@@ -140,3 +140,20 @@ def test_external_mappings_are_shown_as_links(service, graph):
     mappings = html.split('id="mappings"', 1)[1].split("</section>", 1)[0]
     for prop, target in expected:
         assert f'title="{prop}"' in mappings and f'href="{target}"' in mappings
+
+
+def test_the_neighbourhood_of_an_entity_is_served_as_cytoscape_elements(service):
+    response = requests.get(service.url + "/neighbourhood", params={"iri": str(H2R["trastuzumab-emtansine"])})
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/json")
+    elements = response.json()
+    ids = {element["data"]["id"] for element in elements if element["group"] == "nodes"}
+    assert str(H2R["trastuzumab-emtansine"]) in ids and len(ids) > 2
+    for iri in (str(H2R["no-such-thing"]), "https://example.org/elsewhere"):
+        assert requests.get(service.url + "/neighbourhood", params={"iri": iri}).status_code == 404
+
+
+def test_a_click_in_the_graph_view_only_ever_leads_to_this_service(service):
+    ours = requests.get(service.url + "/page", params={"iri": str(H2R["lapatinib"])}, allow_redirects=False)
+    assert ours.status_code == 303 and ours.headers["Location"].endswith("/resource/lapatinib")
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        assert requests.get(service.url + "/page", params={"iri": elsewhere}, allow_redirects=False).status_code == 404

@@ -129,3 +129,15 @@ def test_an_ask_and_a_construct_query_show_their_answers(service, browser):
         browser.find_element(By.ID, "run").click()
         WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector)))
         assert expected in browser.find_element(By.CSS_SELECTOR, selector).text
+
+
+def test_a_linked_data_page_draws_the_neighbourhood_offline_under_the_content_policy(service, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(service.url + "/resource/trastuzumab-emtansine")
+    view = browser.find_element(By.ID, "graph-view")
+    WebDriverWait(browser, 20).until(lambda _: view.get_attribute("data-rendered"))
+    elements = requests.get(service.url + view.get_attribute("data-elements")).json()
+    assert int(view.get_attribute("data-rendered")) == sum(1 for element in elements if element["group"] == "nodes") > 2
+    assert view.find_elements(By.TAG_NAME, "canvas")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 
@@ -24,13 +25,16 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src
 
 
 class Service:
-    """What every request shares: the engine, the data's folder, and what is computed once from the data."""
+    """What every request shares: the engine, the dataset, the data's folder, and what is computed once."""
 
-    def __init__(self, engine: QueryEngine, data_root=None):
+    def __init__(self, engine: QueryEngine, dataset, data_root=None):
         self.engine = engine
+        self.dataset = dataset
+        """The validated rdflib Dataset: for the graph view (her2graph.network_export), never for queries."""
         self.data_root = data_root
         self._summary = None
         self._summary_lock = threading.Lock()
+        self.neighbourhood = lru_cache(maxsize=1024)(self._neighbourhood)
 
     def summary(self):
         """Counts of the dataset (triples per graph, classes, properties), computed on first use."""
@@ -40,6 +44,18 @@ class Service:
             if self._summary is None:
                 self._summary = summarise(self.engine, self.data_root)
             return self._summary
+
+    def _neighbourhood(self, iri: str) -> list[dict] | None:
+        """Cytoscape.js elements of `iri` and its neighbours, or None if no triple mentions it (cached: the
+        data does not change while the service runs)."""
+        from rdflib import URIRef
+
+        from ..network_export import cytoscape_elements, neighbourhood_network
+
+        node = URIRef(iri)
+        if (node, None, None) not in self.dataset and (None, None, node) not in self.dataset:
+            return None
+        return cytoscape_elements(neighbourhood_network(self.dataset, node))
 
     def close(self) -> None:
         self.engine.close()
@@ -83,7 +99,7 @@ def _build_service(config) -> Service:
         dataset, workers=config["WORKERS"], timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
         worker_memory_mb=config["WORKER_MEMORY_MB"], max_depth=config["MAX_NESTING"],
         max_operators=config["MAX_OPERATORS"])
-    return Service(engine, config.get("DATA_ROOT"))
+    return Service(engine, dataset, config.get("DATA_ROOT"))
 
 
 def _headers_for_every_response(response):
