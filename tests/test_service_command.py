@@ -6,6 +6,8 @@ import os
 import signal
 import socket
 import subprocess
+import threading
+import time
 
 import pytest
 import requests
@@ -95,3 +97,28 @@ def test_a_signal_stops_the_service_cleanly_with_its_workers(tmp_path, signum):
     assert "her2graph serve: stopped" in running.log and "Traceback" not in running.log
     assert all(not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]
                for pid in workers)
+
+
+def test_workers_end_when_the_server_is_killed(tmp_path):
+    running = ServiceProcess(log_path=tmp_path / "serve.log", env={"HER2GRAPH_QUERY_TIMEOUT": "60"})
+    assert running.url, running.log
+    workers = running.worker_pids()
+    query = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    busy = threading.Thread(target=lambda: _ignore_errors(requests.get, running.url + "/sparql",
+                                                           params={"query": query}, timeout=30), daemon=True)
+    busy.start()
+    time.sleep(0.5)
+    try:
+        running.process.kill()  # no clean stop: one worker is in the middle of a query
+        running.process.wait(10)
+        assert wait_until(lambda: not any(os.path.exists(f"/proc/{pid}") and
+                                          open(f"/proc/{pid}/stat").read().split()[2] != "Z" for pid in workers), 10)
+    finally:
+        running.stop()
+
+
+def _ignore_errors(call, *args, **kwargs):
+    try:
+        call(*args, **kwargs)
+    except requests.RequestException:
+        pass

@@ -20,6 +20,7 @@ import ctypes
 import io
 import json
 import logging
+import os
 import queue
 import resource
 import signal
@@ -27,6 +28,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 
@@ -140,9 +142,10 @@ class QueryEngine:
         kind, *payload = self._pool.run(job, limit)
         if kind == "answer":
             return Answer(*payload)
-        raise _ERRORS[kind](*payload) if kind != "timeout" else QueryTimeout(
-            f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, more specific "
-            "patterns) or split it")
+        if kind == "timeout":
+            raise QueryTimeout(f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, "
+                               "more specific patterns) or split it")
+        raise _ERRORS[kind](*payload)
 
     def select(self, text: str, timeout: float | None = None) -> list[dict]:
         """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
@@ -165,10 +168,10 @@ _ERRORS = {"syntax": QuerySyntaxError, "too-many": TooManyResults, "not-represen
            "failure": EngineFailure}
 
 
+@dataclass(eq=False)
 class _Worker:
-    def __init__(self, process, connection):
-        self.process = process
-        self.connection = connection
+    process: subprocess.Popen
+    connection: Connection
 
 
 class _WorkerPool:
@@ -290,10 +293,18 @@ def _worker_main(connection: Connection) -> None:
     store = store_from_nquads(nquads)
     del nquads
     connection.send(("ready", isolated))
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     threading.stack_size(WORKER_STACK_BYTES)
     answering = threading.Thread(target=_answer_jobs, args=(connection, store), name="queries")
     answering.start()
     answering.join()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker if the server dies without stopping it (killed), even in the middle of a long query."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
