@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -85,6 +86,15 @@ def ensure_system_packages() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True, env=env)
 
 
+def serve(command: list[str]) -> int:
+    """Run the service and let it stop cleanly: Ctrl-C reaches it from the terminal (same process group),
+    so this process ignores SIGINT rather than kill it; a SIGTERM sent here is passed on to it."""
+    child = subprocess.Popen(command, cwd=ROOT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    return child.wait()
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"serve", "test"}:
         print(__doc__.strip(), file=sys.stderr)
@@ -92,7 +102,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "serve":
         ensure_venv("")
-        return subprocess.call([str(BIN / "her2graph"), "serve", *rest], cwd=ROOT)
+        return serve([str(BIN / "her2graph"), "serve", *rest])
     ensure_venv("test")
     ensure_system_packages()
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)

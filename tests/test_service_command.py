@@ -6,8 +6,10 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -122,3 +124,26 @@ def _ignore_errors(call, *args, **kwargs):
         call(*args, **kwargs)
     except requests.RequestException:
         pass
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_the_readme_command_serves_and_stops_cleanly(signum):
+    """`python3 dev.py serve`: SIGTERM to it, or Ctrl-C to the terminal's process group, stops the service."""
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, str(root / "dev.py"), "serve", "--port", "0"], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = process.stdout.readline()
+        assert "listening on" in line, process.stderr.read() if process.poll() is not None else line
+        url = line.split("listening on ", 1)[1].split(" ", 1)[0]
+        assert requests.get(url + "health").json()["status"] == "ok"
+        if signum == signal.SIGINT:
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+        else:
+            process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        errors = process.stderr.read()
+        assert "her2graph serve: stopped" in errors and "Traceback" not in errors
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
