@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -30,7 +31,8 @@ TEST_SYSTEM_PACKAGES = {
     "java": ["default-jre-headless"],
     "javac": ["default-jdk-headless"],  # the OWL API check runs a single-file Java program: needs the compiler
     "dot": ["graphviz"],                # DOT export is checked by Graphviz, which also draws docs/overview.svg
-    "chromium": ["chromium", "chromium-driver"],
+    "chromium": ["chromium"],
+    "chromedriver": ["chromium-driver"],
     "wrk": ["wrk"],                     # the benchmark's load generator (her2graph benchmark; a test runs it)
 }
 OWLAPI_JAR_DIR = Path("/usr/share/java")
@@ -85,6 +87,15 @@ def ensure_system_packages() -> None:
     subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], check=True, env=env)
 
 
+def serve(command: list[str]) -> int:
+    """Run the service and let it stop cleanly: Ctrl-C reaches it from the terminal (same process group),
+    so this process ignores SIGINT rather than kill it; a SIGTERM sent here is passed on to it."""
+    child = subprocess.Popen(command, cwd=ROOT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    return child.wait()
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"serve", "test"}:
         print(__doc__.strip(), file=sys.stderr)
@@ -92,7 +103,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "serve":
         ensure_venv("")
-        return subprocess.call([str(BIN / "her2graph"), "serve", *rest], cwd=ROOT)
+        return serve([str(BIN / "her2graph"), "serve", *rest])
     ensure_venv("test")
     ensure_system_packages()
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)

@@ -36,7 +36,8 @@ class ServiceProcess:
 
     @property
     def log(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text()
 
     def stop(self, signum: int = signal.SIGTERM, seconds: float = 30) -> int:
@@ -69,3 +70,16 @@ def wait_until(predicate, seconds: float = 10, step: float = 0.1) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+def copy_of_the_data(folder: Path) -> Path:
+    """A writable copy of the bundled data folders (ontology, graph, shapes, queries) under `folder`."""
+    import shutil
+
+    from her2graph.locations import data_root
+
+    root = folder / "data"
+    for part in ("ontology", "graph", "shapes", "queries"):
+        if (data_root() / part).exists():
+            shutil.copytree(data_root() / part, root / part)
+    return root

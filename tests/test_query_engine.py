@@ -143,3 +143,19 @@ def test_workers_cannot_connect_anywhere_even_past_the_screen(engine):
     with pytest.raises(socket.timeout):
         listener.accept()
     listener.close()
+
+
+def test_oxigraph_stores_numbers_in_canonical_form_issue_526():
+    """A known limit of the engine (oxigraph/oxigraph#526): numeric literals are stored by value, so a derived
+    integer datatype comes back as xsd:integer and a lexical form in canonical form. Values and comparisons are
+    right; the datatype IRI and lexical form may differ from the curated files. If this test fails, Oxigraph
+    has changed: the service's documentation (docs/service.md) should say so."""
+    dataset = Dataset()
+    dataset.graph(URIRef("http://e/g")).add((URIRef("http://e/s"), URIRef("http://e/p"),
+                                             Literal("0991", datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger"))))
+    engine = QueryEngine.from_dataset(dataset, workers=1)
+    try:
+        [row] = rows(engine.evaluate(engine.prepare("SELECT ?o { ?s ?p ?o }")))
+        assert row["o"] == {"type": "literal", "value": "991", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}
+    finally:
+        engine.close()

@@ -3,8 +3,9 @@
 Exit codes are a contract: 0 success (for `validate`: no SHACL violation and no OWL inconsistency, warnings
 allowed; for `reason`: the release passes the reasoning gate; for `check-owl`: the OWL API found nothing),
 1 `validate` found a violation or an inconsistency, `reason` found the release inconsistent, with an
-unsatisfiable class or with merged individuals, or `check-owl` found OWL API problems, 2 a usage error or
-bad input (the message says what to fix; never a traceback).
+unsatisfiable class or with merged individuals, `check-owl` found OWL API problems, or `serve` refused to
+start on SHACL violations, 2 a usage error or bad input (the message says what to fix; never a traceback).
+`serve` runs until SIGINT or SIGTERM, then exits 0.
 """
 from __future__ import annotations
 

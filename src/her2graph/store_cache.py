@@ -28,16 +28,16 @@ from . import __version__
 from .dataset import NAMED_GRAPHS_TABLE, named_graph_specs
 from .errors import Her2graphError
 from .locations import data_root, graph_dir, shapes_dir
+from .oxigraph_store import store_from_dataset
 
 CACHE_DIR_VARIABLE = "HER2GRAPH_CACHE_DIR"
 CACHE_FORMAT = "her2graph-store-1"
 """Changes whenever the layout of a build changes, so old builds are not mistaken for new ones."""
 KEPT_BUILDS = 4
 """Builds kept in the cache folder (most recently used first): enough for a few data folders side by side."""
-DEFINING_MODULES = ("dataset.py", "validation.py", "store_cache.py")
+DEFINING_MODULES = ("dataset.py", "validation.py", "oxigraph_store.py", "store_cache.py")
 """Our modules whose code decides what a build holds and whether it is valid: part of the digest."""
 DEFINING_PACKAGES = ("rdflib", "pyshacl", "pyoxigraph")
-_MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class GraphNotValid(Her2graphError):
@@ -125,10 +125,8 @@ def _build(root: Path, path: Path) -> None:
     report = validate_dataset(dataset, root)
     if not report.conforms:
         raise GraphNotValid(report)
-    store = pyoxigraph.Store()
-    store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+    store = store_from_dataset(dataset)
     del dataset
-    store.update(_MERGE)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".building-", suffix=".nq")
     os.close(handle)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import threading
 from collections.abc import Mapping
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 
@@ -30,6 +31,7 @@ class Service:
         self.data_root = data_root
         self._summary = None
         self._summary_lock = threading.Lock()
+        self.neighbourhood = lru_cache(maxsize=1024)(self._neighbourhood)
 
     def summary(self):
         """Counts of the dataset (triples per graph, classes, properties), computed on first use."""
@@ -39,6 +41,19 @@ class Service:
             if self._summary is None:
                 self._summary = summarise(self.engine, self.data_root)
             return self._summary
+
+    def _neighbourhood(self, iri: str) -> list[dict] | None:
+        """Cytoscape.js elements of `iri` and its neighbours, or None if no triple mentions it (cached: the
+        data does not change while the service runs). The quads come through the engine (neighbourhood_data)."""
+        from rdflib import URIRef
+
+        from ..network_export import cytoscape_elements, neighbourhood_network
+        from .neighbourhood_data import neighbourhood_dataset
+
+        around = neighbourhood_dataset(self.engine, iri)
+        if around is None:
+            return None
+        return cytoscape_elements(neighbourhood_network(around, URIRef(iri)))
 
     def close(self) -> None:
         self.engine.close()

@@ -6,8 +6,9 @@ a fresh worker takes its place while the others go on answering. The web process
 it screens the text (query_guard), hands it to an idle worker and waits at most the time limit.
 
 Each worker loads the dataset once, from N-Quads made from the validated rdflib Dataset: the named graphs
-as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph.
-A build of store_cache is such N-Quads with the merge already made: workers bulk-load the file as is.
+as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
+(her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such N-Quads
+with the merge already made: workers bulk-load the file as is.
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
@@ -20,6 +21,7 @@ import ctypes
 import io
 import json
 import logging
+import os
 import queue
 import resource
 import signal
@@ -27,6 +29,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -35,6 +38,7 @@ import pyoxigraph
 
 from ..errors import Her2graphError, QueryError
 from ..namespaces import PREFIXES
+from ..oxigraph_store import store_from_build, store_from_nquads
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
 
 QUERY_TIMEOUT = 5.0
@@ -147,9 +151,10 @@ class QueryEngine:
         kind, *payload = self._pool.run(job, limit)
         if kind == "answer":
             return Answer(*payload)
-        raise _ERRORS[kind](*payload) if kind != "timeout" else QueryTimeout(
-            f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, more specific "
-            "patterns) or split it")
+        if kind == "timeout":
+            raise QueryTimeout(f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, "
+                               "more specific patterns) or split it")
+        raise _ERRORS[kind](*payload)
 
     def select(self, text: str, timeout: float | None = None) -> list[dict]:
         """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
@@ -172,10 +177,10 @@ _ERRORS = {"syntax": QuerySyntaxError, "too-many": TooManyResults, "not-represen
            "failure": EngineFailure}
 
 
+@dataclass(eq=False)
 class _Worker:
-    def __init__(self, process, connection):
-        self.process = process
-        self.connection = connection
+    process: subprocess.Popen
+    connection: Connection
 
 
 class _WorkerPool:
@@ -295,13 +300,21 @@ def _worker_main(connection: Connection) -> None:
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = _store(nquads)
+    store = store_from_build(nquads) if isinstance(nquads, str) else store_from_nquads(nquads)
     del nquads
     connection.send(("ready", isolated))
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
     threading.stack_size(WORKER_STACK_BYTES)
     answering = threading.Thread(target=_answer_jobs, args=(connection, store), name="queries")
     answering.start()
     answering.join()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker if the server dies without stopping it (killed), even in the middle of a long query."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
@@ -316,16 +329,6 @@ def _leave_the_network() -> bool:
     except OSError:
         return False
     return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET))
-
-
-def _store(nquads: bytes | str) -> pyoxigraph.Store:
-    store = pyoxigraph.Store()
-    if isinstance(nquads, str):  # the path of a build, which holds the merge already
-        store.bulk_load(path=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        return store
-    store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")  # the merge, as the default graph
-    return store
 
 
 def _answer_jobs(connection, store: pyoxigraph.Store) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import engine, negotiation, protocol, query_guard, remote_engine
@@ -70,8 +70,6 @@ def _answer_with(status: int):
 
 
 def _too_large(error: RequestEntityTooLarge) -> Response:
-    from flask import current_app
-
     return error_response(413, f"The request body is larger than the {current_app.config['MAX_BODY']} bytes "
                                "this service takes; send a shorter query")
 

@@ -10,22 +10,27 @@ is not needed where the page is the description).
 
 A description holds the triples with the IRI as subject or object, and for each source span the IRI is
 derived from (prov:wasDerivedFrom), the span's document and offsets. The source text itself is not served.
-A named graph's RDF description is its content.
+A named graph's RDF description is its content. The HTML page also draws the entity's neighbourhood
+(her2graph/static/graph-view.js with the vendored Cytoscape.js, from /neighbourhood?iri=…); a click on a
+neighbour goes through /page?iri=…, which only ever redirects to pages of this service.
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pyoxigraph
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 
 from ..namespaces import GRAPH, H2G, H2R, ONTOLOGY_IRI, PREFIXES
 from .app import service
 from .negotiation import CONTENT_TYPES, LINKED_DATA
 from .protocol import ProtocolError
-from .terms import label_of, term_view
+from .terms import label_of, local_path, term_view
 
-blueprint = Blueprint("linked_data", __name__)
+GRAPH_VIEW_ASSETS = Path(__file__).resolve().parent.parent / "static"
+"""graph-view.js and the vendored Cytoscape.js (her2graph/static), served under /assets."""
+blueprint = Blueprint("linked_data", __name__, static_folder=str(GRAPH_VIEW_ASSETS), static_url_path="/assets")
 
 RDF_FORMATS = (("ttl", "text/turtle", "Turtle"), ("nt", "application/n-triples", "N-Triples"),
                ("rdf", "application/rdf+xml", "RDF/XML"), ("jsonld", "application/ld+json", "JSON-LD"))
@@ -55,6 +60,29 @@ def ontology() -> Response:
 @blueprint.route("/graph/<path:name>")
 def named_graph(name: str) -> Response:
     return _describe(str(GRAPH) + name)
+
+
+@blueprint.route("/neighbourhood")
+def neighbourhood() -> Response:
+    """The entity `iri` and its neighbours as Cytoscape.js elements (JSON), for the page's graph view."""
+    iri = request.args.get("iri", "")
+    if local_path(iri) is None:
+        abort(404)
+    elements = service().neighbourhood(iri)
+    if elements is None:
+        abort(404)
+    response = jsonify(elements)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@blueprint.route("/page")
+def page_of() -> Response:
+    """A redirect to the page of `iri`, for IRIs this service serves only (no open redirect)."""
+    path = local_path(request.args.get("iri", ""))
+    if path is None:
+        abort(404)
+    return redirect(path, 303)
 
 
 def _describe(iri: str) -> Response:

@@ -15,6 +15,10 @@ log = logging.getLogger("her2graph.access")
 BODY_SLACK = 64 * 1024
 """waitress refuses bodies this much over the app's own limit, so the app's 413 (with its reason) comes first."""
 LOGGED_TARGET_LENGTH = 300
+CONNECTION_LIMIT = 500
+"""Open client connections at once (waitress' default, 100, is easily held by idle keep-alive clients)."""
+IDLE_CONNECTION_SECONDS = 30
+"""An idle connection is closed after this long (waitress' default is 120 s)."""
 
 
 class RequestLog:
@@ -47,7 +51,8 @@ def serve(app, host: str, port: int, threads: int, max_body: int, on_listening=p
     """Serve `app` until SIGINT or SIGTERM; `on_listening` gets the URL once the socket is bound."""
     server = waitress.create_server(RequestLog(app), host=host, port=port, threads=threads,
                                     max_request_body_size=max_body + BODY_SLACK, ident="her2graph",
-                                    expose_tracebacks=False)
+                                    expose_tracebacks=False, connection_limit=CONNECTION_LIMIT,
+                                    channel_timeout=IDLE_CONNECTION_SECONDS)
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         for listen_host, listen_port in _addresses(server):

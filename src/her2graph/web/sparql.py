@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request, url_for
 
 from .app import service
+from .descriptions import rdf_response, service_description
 from .negotiation import CONTENT_TYPES, LINKED_DATA, table_for
 from .protocol import read_query_operation
 
@@ -33,8 +34,6 @@ def endpoint() -> Response:
 
 
 def _service_description() -> Response:
-    from .descriptions import rdf_response, service_description
-
     media_type = LINKED_DATA.choose(request.accept_mimetypes)
     if media_type == "text/html":
         return _negotiated(redirect(url_for("query_page.page"), 303))
