@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph
 
 from her2graph.dataset import load_dataset, merged_graph
 
@@ -39,3 +40,13 @@ def service(tmp_path_factory):
 @pytest.fixture(scope="session")
 def endpoint(service):
     return service.url + "/sparql"
+
+
+@pytest.fixture
+def seeded(graph):
+    """A copy of the merged graph to seed one defect into."""
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    return copy
