@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph
 
 from her2graph.dataset import load_dataset, merged_graph
 
@@ -54,3 +55,13 @@ def build_cache(tmp_path_factory):
         os.environ.pop("HER2GRAPH_CACHE_DIR", None)
     else:
         os.environ["HER2GRAPH_CACHE_DIR"] = previous
+
+
+@pytest.fixture
+def seeded(graph):
+    """A copy of the merged graph to seed one defect into."""
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    return copy

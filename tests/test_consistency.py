@@ -6,7 +6,7 @@ import shutil
 
 import owlready2
 import pytest
-from rdflib import Graph, Literal, Namespace
+from rdflib import Literal, Namespace
 from rdflib.namespace import OWL, RDF
 
 from her2graph.consistency import check_consistency, inconsistency_causes
@@ -16,15 +16,6 @@ from her2graph.namespaces import H2G
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest probes it
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java, which is not installed")
-
-
-@pytest.fixture
-def seeded(graph):
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace)
-    copy += graph
-    return copy
 
 
 def emilia(graph):

@@ -8,7 +8,7 @@ import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
 
-from her2graph.namespaces import GRAPH, H2G, H2R, PROV
+from her2graph.namespaces import GRAPH, H2R, PROV
 from her2graph.provenance import source_of
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

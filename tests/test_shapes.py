@@ -33,16 +33,6 @@ def shipped_report(dataset):
 
 
 @pytest.fixture
-def seeded(graph):
-    """A copy of the merged graph to seed one defect into."""
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace)
-    copy += graph
-    return copy
-
-
-@pytest.fixture
 def validate(shapes, ontology):
     return lambda graph: validate_graph(graph, shapes, ontology)
 

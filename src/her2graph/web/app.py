@@ -84,9 +84,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ResponseReplay(app.wsgi_app, answers, app.config["MAX_BODY"])
 
     register_error_handlers(app)
-    from . import descriptions, linked_data, query_page, sparql
+    from . import descriptions, documentation, linked_data, query_page, sparql
 
-    for module in (sparql, query_page, linked_data, descriptions):
+    for module in (sparql, query_page, linked_data, descriptions, documentation):
         app.register_blueprint(module.blueprint)
     if app.config.get("NOOP_ENDPOINT"):
         from . import noop
@@ -110,6 +110,6 @@ def _headers_for_every_response(response):
             "Access-Control-Request-Headers", "Accept, Content-Type")
         response.headers["Access-Control-Max-Age"] = "86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype == "text/html":
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response

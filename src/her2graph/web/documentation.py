@@ -1,0 +1,33 @@
+"""The ontology's human documentation (pyLODE's docs/ontology.html, built by `her2graph docs`), served as is.
+
+pyLODE's page carries its own inline stylesheet and a JSON-LD data block (never executed), so it gets a
+content policy of its own: inline styles and data: images only, no script, nothing from elsewhere.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response
+from werkzeug.exceptions import NotFound
+
+from ..locations import data_root
+from .app import service
+
+ONTOLOGY_DOCUMENTATION = ("docs", "ontology.html")
+DOCUMENTATION_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                        "frame-ancestors 'none'")
+
+blueprint = Blueprint("documentation", __name__)
+
+
+@blueprint.route("/docs/ontology")
+@blueprint.route("/docs/ontology.html")
+def ontology_documentation() -> Response:
+    path = Path(service().data_root or data_root()).joinpath(*ONTOLOGY_DOCUMENTATION)
+    try:
+        html = path.read_bytes()
+    except OSError:
+        raise NotFound("the ontology's documentation has not been built here: run `her2graph docs`") from None
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = DOCUMENTATION_POLICY
+    return response
