@@ -1,14 +1,17 @@
 """Running the benchmark: per graph size, each server in turn on loopback, measured the same way.
 
-    her2graph benchmark [--sizes shipped,10k,100k,1m] [--seconds 5] [--quick] [--work-dir DIR]
+    her2graph benchmark [--sizes shipped,10k,100k,1m] [--seconds 6] [--quick] [--work-dir DIR]
 
 For each size: the data folder (the bundled graph, or a synthetic one of that size), then
-1. our service started twice: first without a build in its cache (load with rdflib, validate with pySHACL,
-   build: the cold start), then again (the cached build: the start a deployment sees every other time);
-   on the second, latency per query and throughput with the answer cache on, and the no-op endpoint's;
-2. our service with the answer cache off: latency and throughput;
-3. Oxigraph's server on disk (`oxigraph load`, then `serve-read-only`) and in memory (`serve`, then the
-   same N-Quads POSTed to its store): latency and throughput.
+1. our service started without a build in its cache (load with rdflib, validate with pySHACL, build: the
+   cold start), and stopped;
+2. the servers compared, started one after another and each start timed: our service with the answer cache
+   on (it also serves the no-op endpoint) and off (the start a deployment sees every other time, from the
+   cached build), Oxigraph's server on disk (`oxigraph load`, then `serve-read-only`) and in memory
+   (`serve`, then the same N-Quads POSTed to its store);
+3. latency, query by query, each query on every server in turn; then throughput in rounds over the
+   servers: the servers run side by side and take turns, so a change in the machine's load (other
+   programs) falls on all of them alike rather than on whichever was measured at the time.
 Every server loads the same N-Quads file, the build of store_cache: the named graphs and their merge as
 the default graph, so all answer the same queries over the same dataset; their answers are compared.
 """
@@ -20,6 +23,8 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..competency_queries import competency_queries
@@ -33,14 +38,16 @@ from .oxigraph_server import OxigraphServer, load_into_directory, post_dataset
 from .our_service import OurService
 from .process_memory import peak_resident_bytes
 from .report import size_report, targets_report
-from .throughput import measure_throughput
+from .throughput import combined, measure_throughput
 
 SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 DEFAULT_SIZES = ("shipped", "10k", "100k")
-THROUGHPUT_SECONDS = 5.0
+THROUGHPUT_SECONDS = 6.0
 LATENCY_BUDGET_SECONDS = 0.5
 """Per query and server: runs go on until this is spent (and at least MIN_RUNS are made)."""
 MIN_RUNS = 20
+ROUNDS = 3
+"""Throughput is measured in this many rounds over all the servers (see _measure_throughput)."""
 QUICK = {"sizes": ("shipped",), "seconds": 1.0, "latency_budget": 0.0, "min_runs": 3}
 
 
@@ -54,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sizes", default=",".join(DEFAULT_SIZES), type=_sizes,
                         help=f"graph sizes, comma-separated, of {', '.join(SIZES)} (default: {','.join(DEFAULT_SIZES)})")
     parser.add_argument("--seconds", type=float, default=THROUGHPUT_SECONDS,
-                        help=f"length of each throughput measurement (default {THROUGHPUT_SECONDS:g})")
+                        help=f"seconds of throughput measurement per server, in {ROUNDS} rounds (default "
+                             f"{THROUGHPUT_SECONDS:g})")
     parser.add_argument("--quick", action="store_true", help="a smoke run: the shipped graph, 1 s measurements")
     parser.add_argument("--work-dir", type=Path, help="where data, builds and stores go (default: a temporary "
                         "folder); reuse one to keep the builds between runs")
@@ -81,8 +89,7 @@ def run(args) -> int:
 
 def measure_size(size: str, work: Path, settings: dict, keep_builds: bool) -> SizeMeasurements:
     root, source = _data_folder(size, work)
-    cache = work / "cache"
-    logs = work / "logs"
+    cache, logs = work / "cache", work / "logs"
     logs.mkdir(exist_ok=True)
     queries = competency_queries(queries_dir(root))
     query_files = [queries_dir(root) / f"{query.name}.rq" for query in queries]
@@ -95,46 +102,71 @@ def measure_size(size: str, work: Path, settings: dict, keep_builds: bool) -> Si
         measured.startup["her2graph ready (no build: load, validate, build)"] = cold.ready_seconds
         cold.stop()
     measured.quads = _count_lines(build)
-
-    ours = OurService(root, cache, logs / f"{size}-cache-on.log", source=source)
-    measured.startup["her2graph ready (cached build)"] = ours.ready_seconds
-    measured.triples = _default_graph_size(ours.query_url)
-    _measure(measured, OURS_CACHED, ours.query_url, ours.process.pid, queries, query_files, settings)
-    _measure(measured, NOOP, ours.noop_url, None, queries[:1], query_files, settings)
-    ours.stop()
-
-    uncached = OurService(root, cache, logs / f"{size}-cache-off.log", answer_cache=False, source=source)
-    _measure(measured, OURS_UNCACHED, uncached.query_url, uncached.process.pid, queries, query_files, settings)
-    uncached.stop()
-
-    location = work / f"oxigraph-{size}"
-    shutil.rmtree(location, ignore_errors=True)
-    _progress(size, "Oxigraph: load on disk")
-    measured.startup["Oxigraph load on disk"] = load_into_directory(location, build)
-    on_disk = OxigraphServer(location=location, read_only=True)
-    measured.startup["Oxigraph ready on disk"] = on_disk.ready_seconds
-    _measure(measured, OXIGRAPH_DISK, on_disk.query_url, on_disk.process.pid, queries, query_files, settings)
-    on_disk.stop()
-    shutil.rmtree(location, ignore_errors=True)
-
-    in_memory = OxigraphServer()
-    measured.startup["Oxigraph ready in memory"] = in_memory.ready_seconds
-    measured.startup["Oxigraph load in memory"] = post_dataset(in_memory.base, build)
-    _measure(measured, OXIGRAPH_MEMORY, in_memory.query_url, in_memory.process.pid, queries, query_files, settings)
-    in_memory.stop()
-
+    servers: dict[str, _Server] = {}
+    try:
+        _start_servers(servers, measured, root, source, build, work)
+        measured.triples = _default_graph_size(servers[OURS_CACHED].url)
+        _measure_latency(measured, servers, queries, settings)
+        _measure_throughput(measured, servers, query_files, settings)
+        measured.memory = {name: peak_resident_bytes(server.pid) for name, server in servers.items() if server.pid}
+    finally:
+        for server in servers.values():
+            server.stop()
+        shutil.rmtree(work / f"oxigraph-{size}", ignore_errors=True)
     measured.disagreements = _disagreements(measured.latency[OURS_UNCACHED], measured.latency[OXIGRAPH_MEMORY])
     return measured
 
 
-def _measure(measured, server, url, pid, queries, query_files, settings) -> None:
-    _progress(measured.size, f"{server}: latency")
-    measured.latency[server] = {query.name: measure_latency(url, query.text, settings["latency_budget"],
-                                                            settings["min_runs"]) for query in queries}
-    _progress(measured.size, f"{server}: throughput")
-    measured.throughput[server] = measure_throughput(url, query_files, settings["seconds"])
-    if pid is not None:
-        measured.memory[server] = peak_resident_bytes(pid)
+@dataclass(frozen=True)
+class _Server:
+    url: str
+    pid: int | None
+    stop: Callable[[], None]
+
+
+def _start_servers(servers: dict, measured: SizeMeasurements, root: Path, source, build: Path, work: Path) -> None:
+    """Every server of the comparison, started one after another (each start timed alone), left running."""
+    size, cache, logs = measured.size, work / "cache", work / "logs"
+    _progress(size, "starting her2graph (cache on, then off) and Oxigraph (on disk, then in memory)")
+    ours = OurService(root, cache, logs / f"{size}-cache-on.log", source=source)
+    servers[OURS_CACHED] = _Server(ours.query_url, ours.process.pid, ours.stop)
+    servers[NOOP] = _Server(ours.noop_url, None, lambda: None)
+    measured.startup["her2graph ready (cached build)"] = ours.ready_seconds
+    uncached = OurService(root, cache, logs / f"{size}-cache-off.log", answer_cache=False, source=source)
+    servers[OURS_UNCACHED] = _Server(uncached.query_url, uncached.process.pid, uncached.stop)
+    location = work / f"oxigraph-{size}"
+    shutil.rmtree(location, ignore_errors=True)
+    measured.startup["Oxigraph load on disk"] = load_into_directory(location, build)
+    on_disk = OxigraphServer(location=location, read_only=True)
+    servers[OXIGRAPH_DISK] = _Server(on_disk.query_url, on_disk.process.pid, on_disk.stop)
+    measured.startup["Oxigraph ready on disk"] = on_disk.ready_seconds
+    in_memory = OxigraphServer()
+    servers[OXIGRAPH_MEMORY] = _Server(in_memory.query_url, in_memory.process.pid, in_memory.stop)
+    measured.startup["Oxigraph ready in memory"] = in_memory.ready_seconds
+    measured.startup["Oxigraph load in memory"] = post_dataset(in_memory.base, build)
+
+
+def _measure_latency(measured: SizeMeasurements, servers: dict, queries, settings: dict) -> None:
+    """Each query on every server in turn, so a change in the machine's load falls on all of them alike."""
+    _progress(measured.size, "sequential latency, query by query, server by server")
+    for query in queries:
+        for name, server in servers.items():
+            if name == NOOP and query is not queries[0]:
+                continue  # the no-op's answer does not depend on the query: measured once
+            measured.latency.setdefault(name, {})[query.name] = measure_latency(
+                server.url, query.text, settings["latency_budget"], settings["min_runs"])
+
+
+def _measure_throughput(measured: SizeMeasurements, servers: dict, query_files, settings: dict) -> None:
+    """Throughput in ROUNDS rounds, the servers in a rotating order, each round a share of the time."""
+    _progress(measured.size, f"throughput, {ROUNDS} rounds over the servers")
+    seconds = max(1.0, settings["seconds"] / ROUNDS)
+    rounds: dict[str, list] = {name: [] for name in servers}
+    names = list(servers)
+    for number in range(ROUNDS):
+        for name in names[number % len(names):] + names[:number % len(names)]:
+            rounds[name].append(measure_throughput(servers[name].url, query_files, seconds))
+    measured.throughput = {name: combined(parts) for name, parts in rounds.items()}
 
 
 def _data_folder(size: str, work: Path) -> tuple[Path, Path | None]:

@@ -31,6 +31,14 @@ class Throughput:
     tool: str
 
 
+def combined(parts: list[Throughput]) -> Throughput:
+    """Several measurements of one server as one: all their requests over all their time."""
+    seconds = sum(part.requests / part.requests_per_second for part in parts if part.requests_per_second)
+    requests = sum(part.requests for part in parts)
+    return Throughput(requests / seconds if seconds else 0.0, requests, sum(part.errors for part in parts),
+                      parts[0].tool)
+
+
 def measure_throughput(url: str, query_files: list[Path], seconds: float, clients: int = CLIENTS) -> Throughput:
     """`clients` connections posting the queries of `query_files` in turn to `url` for `seconds`."""
     if shutil.which("wrk"):
