@@ -259,6 +259,7 @@ def _serve(args) -> int:
 
     from .locations import data_root
     from .web.app import create_app
+    from .web.log_output import log_to_standard_error
     from .web.server import serve
     from .web.settings import APP_OPTIONS, from_environment
 
@@ -269,14 +270,13 @@ def _serve(args) -> int:
     chosen = {option.name: _first_given(getattr(args, option.name.lower()), environment.get(option.name),
                                         option.default) for option in _serve_options()}
     _check_serve_options(chosen)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config = {option.name: chosen[option.name] for option in APP_OPTIONS} | {"DATA_ROOT": data_root()}
     if not chosen["STORE"]:
         build = _validated_build(chosen["CACHE_DIR"])
         if build is None:
             return EXIT_VIOLATIONS
         config |= {"BUILD": build.nquads, "DATA_DIGEST": build.digest}
+    log_to_standard_error()
     app = create_app(config)
     try:
         serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
@@ -286,6 +286,7 @@ def _serve(args) -> int:
         raise Her2graphError(f"cannot listen on {chosen['HOST']}:{chosen['PORT']}: {error.strerror or error}") from None
     finally:
         app.extensions["her2graph"].close()
+        logging.shutdown()  # the last request lines before the last line
     print("her2graph serve: stopped", file=sys.stderr, flush=True)
     return EXIT_OK
 
