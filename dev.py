@@ -6,7 +6,7 @@
 
 Each makes (or refreshes) a virtual environment in .venv, installs the project into it, and, for the
 tests, the Debian packages the tests drive (Java for HermiT and the OWL API, Graphviz for the DOT export,
-Chromium for the query page)
+Chromium for the query page, wrk for the benchmark)
 when the machine lacks them and we may install them. Standard library only: it runs before anything
 is installed.
 """
@@ -33,6 +33,7 @@ TEST_SYSTEM_PACKAGES = {
     "dot": ["graphviz"],                # DOT export is checked by Graphviz, which also draws docs/overview.svg
     "chromium": ["chromium"],
     "chromedriver": ["chromium-driver"],
+    "wrk": ["wrk"],                     # the benchmark's load generator (her2graph benchmark; a test runs it)
 }
 OWLAPI_JAR_DIR = Path("/usr/share/java")
 OWLAPI_PACKAGE = "libowlapi-java"

@@ -50,3 +50,18 @@ def seeded(graph):
         copy.bind(prefix, namespace)
     copy += graph
     return copy
+
+
+@pytest.fixture(scope="session", autouse=True)
+def build_cache(tmp_path_factory):
+    """Validated builds of the graph go to a folder of this session, not the user's cache (store_cache)."""
+    import os
+
+    folder = tmp_path_factory.mktemp("builds")
+    previous = os.environ.get("HER2GRAPH_CACHE_DIR")
+    os.environ["HER2GRAPH_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("HER2GRAPH_CACHE_DIR", None)
+    else:
+        os.environ["HER2GRAPH_CACHE_DIR"] = previous

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from her2graph.push import PushError, push_dataset
+from her2graph.dataset import merged_graph
+from her2graph.push import DEFAULT_GRAPH, PushError, push_dataset
 from oxigraph_server import free_port, running_oxigraph
 
 SCRIPT = Path(sys.executable).parent / "her2graph"
@@ -21,6 +22,13 @@ COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GR
 def oxigraph():
     with running_oxigraph() as base:
         yield base
+
+
+def default_graph_size(base: str) -> int:
+    url = f"{base}/query?{urllib.parse.urlencode({'query': 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }'})}"
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
 
 
 def counts_per_graph(base: str) -> dict[str, int]:
@@ -35,15 +43,26 @@ def test_push_puts_each_named_graph_with_all_its_triples(oxigraph, dataset):
     pushed = push_dataset(dataset, f"{oxigraph}/store")
     expected = {str(g.identifier): len(g) for g in dataset.graphs() if len(g)
                 and g.identifier != dataset.default_graph.identifier}
-    assert {p.iri: p.triples for p in pushed} == expected
+    assert {p.iri: p.triples for p in pushed if p.iri != DEFAULT_GRAPH} == expected
     assert counts_per_graph(oxigraph) == expected
+
+
+def test_push_puts_the_merge_of_the_named_graphs_as_the_default_graph(oxigraph, dataset):
+    push_dataset(dataset, f"{oxigraph}/store")
+    assert default_graph_size(oxigraph) == len(merged_graph(dataset))
+
+
+def test_without_the_default_graph_only_named_graphs_are_pushed(oxigraph, dataset):
+    pushed = push_dataset(dataset, f"{oxigraph}/store", default_graph=False)
+    assert DEFAULT_GRAPH not in {p.iri for p in pushed}
+    assert default_graph_size(oxigraph) == 0
 
 
 def test_pushing_twice_leaves_the_store_as_pushing_once(oxigraph, dataset):
     push_dataset(dataset, f"{oxigraph}/store")
-    once = counts_per_graph(oxigraph)
+    once = counts_per_graph(oxigraph), default_graph_size(oxigraph)
     push_dataset(dataset, f"{oxigraph}/store")
-    assert counts_per_graph(oxigraph) == once
+    assert (counts_per_graph(oxigraph), default_graph_size(oxigraph)) == once
 
 
 def test_the_console_script_reports_each_graph(oxigraph):

@@ -75,6 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
 
+    serve = commands.add_parser(
+        "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
+        description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
+                    "Data pages for every her2graph IRI, VoID at /void and a health check at /health. Refuses to "
+                    "start (exit 1) when the graph has SHACL violations; a validated build is kept in a cache "
+                    "folder and reused while the inputs are unchanged. With --store, another SPARQL 1.1 store "
+                    "answers instead of the in-process engine. Every option can also be set by the "
+                    "environment variable named in its help; the option wins.")
+    for option in _serve_options():
+        if option.is_switch:
+            serve.add_argument(option.flag, action="store_const", const=True, default=None,
+                               help=f"{option.help} (env {option.env}=1)")
+        else:
+            serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
+                               help=f"{option.help} (env {option.env}; default {option.default})")
+    serve.set_defaults(handler=_serve)
+
     validate = commands.add_parser("validate", help="check the graph against the SHACL shapes and, with HermiT, "
                                                     "its OWL consistency")
     validate.add_argument("--format", choices=("text", "turtle"), default="text",
@@ -86,18 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
     push = commands.add_parser("push", help="load every named graph into a SPARQL store over the Graph Store "
                                             "Protocol (PUT per graph: idempotent)")
     push.add_argument("endpoint", help="the store's graph-store URL, e.g. http://localhost:7878/store")
+    push.add_argument("--no-default-graph", action="store_true",
+                      help="do not also put the merge of the named graphs as the store's default graph (for a "
+                           "store whose default graph is the union of its named graphs)")
     push.set_defaults(handler=_push)
 
-    serve = commands.add_parser(
-        "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
-        description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
-                    "Data pages for every her2graph IRI, VoID at /void and a health check at /health. Refuses to "
-                    "start (exit 1) when the graph has SHACL violations. Every option can also be set by the "
-                    "environment variable named in its help; the option wins.")
-    for option in _serve_options():
-        serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
-                           help=f"{option.help} (env {option.env}; default {option.default})")
-    serve.set_defaults(handler=_serve)
+    benchmark = commands.add_parser(
+        "benchmark", help="measure the service against Oxigraph's server on the same data (latency, throughput, "
+                          "start-up, memory) at several graph sizes, and print the ratios",
+        description="Start, one at a time on loopback, this service (answer cache on and off), Oxigraph's server "
+                    "(on disk and in memory) and a no-op endpoint of this service's HTTP stack; run the "
+                    "competency queries one by one and from 8 concurrent clients (wrk); print each figure as a "
+                    "ratio to Oxigraph's and to the no-op's. See docs/performance.md.")
+    _benchmark_arguments(benchmark)
+    benchmark.set_defaults(handler=_benchmark)
 
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
@@ -229,6 +248,81 @@ def _locate(args) -> int:
     return EXIT_OK
 
 
+def _serve_options():
+    from .web.settings import OPTIONS
+
+    return OPTIONS
+
+
+def _serve(args) -> int:
+    import logging
+
+    from .locations import data_root
+    from .web.app import create_app
+    from .web.server import serve
+    from .web.settings import APP_OPTIONS, from_environment
+
+    try:
+        environment = from_environment()
+    except ValueError as error:
+        raise Her2graphError(str(error)) from None
+    chosen = {option.name: _first_given(getattr(args, option.name.lower()), environment.get(option.name),
+                                        option.default) for option in _serve_options()}
+    _check_serve_options(chosen)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = {option.name: chosen[option.name] for option in APP_OPTIONS} | {"DATA_ROOT": data_root()}
+    if not chosen["STORE"]:
+        build = _validated_build(chosen["CACHE_DIR"])
+        if build is None:
+            return EXIT_VIOLATIONS
+        config |= {"BUILD": build.nquads, "DATA_DIGEST": build.digest}
+    app = create_app(config)
+    try:
+        serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
+              on_listening=lambda url: print(f"her2graph serve: listening on {url} (query page), "
+                                             f"{url}sparql (SPARQL endpoint)", flush=True))
+    except OSError as error:
+        raise Her2graphError(f"cannot listen on {chosen['HOST']}:{chosen['PORT']}: {error.strerror or error}") from None
+    finally:
+        app.extensions["her2graph"].close()
+    print("her2graph serve: stopped", file=sys.stderr, flush=True)
+    return EXIT_OK
+
+
+def _validated_build(cache_dir: str | None):
+    """The validated build to serve (store_cache), or None after reporting the graph's violations."""
+    from .store_cache import GraphNotValid, built_store
+    from .validation_text import format_text
+
+    try:
+        build = built_store(folder=Path(cache_dir) if cache_dir else None)
+    except GraphNotValid as invalid:
+        print(format_text(invalid.report), file=sys.stderr)
+        print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
+        return None
+    how = "reused the validated build" if build.reused else "validated the graph and built"
+    print(f"her2graph serve: {how} {build.nquads} in {build.seconds:.1f} s", file=sys.stderr, flush=True)
+    return build
+
+
+def _first_given(*values):
+    return next((value for value in values if value is not None), None)
+
+
+def _check_serve_options(chosen: dict) -> None:
+    if not 0 <= chosen["PORT"] <= 65535:
+        raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
+    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS"):
+        if chosen[name] < 1:
+            raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
+    if chosen["ANSWER_CACHE_MB"] < 0:
+        raise Her2graphError(f"answer-cache-mb must be 0 or more, not {chosen['ANSWER_CACHE_MB']}")
+    if chosen["QUERY_TIMEOUT"] <= 0:
+        raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
+
+
+
 def _validate(args) -> int:
     from .dataset import merged_graph
     from .validation import validate_dataset
@@ -253,68 +347,21 @@ def _validate(args) -> int:
 def _push(args) -> int:
     from .push import push_dataset
 
-    for pushed in push_dataset(_load(), args.endpoint):
+    for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph):
         print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
     return EXIT_OK
 
 
-def _serve_options():
-    from .web.settings import OPTIONS
+def _benchmark_arguments(parser) -> None:
+    from .benchmark.run import add_arguments
 
-    return OPTIONS
-
-
-def _serve(args) -> int:
-    import logging
-
-    from .locations import data_root
-    from .validation import validate_dataset
-    from .validation_text import format_text
-    from .web.app import create_app
-    from .web.server import serve
-    from .web.settings import APP_OPTIONS, from_environment
-
-    try:
-        environment = from_environment()
-    except ValueError as error:
-        raise Her2graphError(str(error)) from None
-    chosen = {option.name: _first_given(getattr(args, option.name.lower()), environment.get(option.name),
-                                        option.default) for option in _serve_options()}
-    _check_serve_options(chosen)
-    dataset = _load()
-    report = validate_dataset(dataset)
-    if not report.conforms:
-        print(format_text(report), file=sys.stderr)
-        print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
-        return EXIT_VIOLATIONS
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app({option.name: chosen[option.name] for option in APP_OPTIONS} |
-                     {"DATASET": dataset, "DATA_ROOT": data_root()})
-    try:
-        serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
-              on_listening=lambda url: print(f"her2graph serve: listening on {url} (query page), "
-                                             f"{url}sparql (SPARQL endpoint)", flush=True))
-    except OSError as error:
-        raise Her2graphError(f"cannot listen on {chosen['HOST']}:{chosen['PORT']}: {error.strerror or error}") from None
-    finally:
-        app.extensions["her2graph"].close()
-    print("her2graph serve: stopped", file=sys.stderr, flush=True)
-    return EXIT_OK
+    add_arguments(parser)
 
 
-def _first_given(*values):
-    return next(value for value in values if value is not None)
+def _benchmark(args) -> int:
+    from .benchmark.run import run
 
-
-def _check_serve_options(chosen: dict) -> None:
-    if not 0 <= chosen["PORT"] <= 65535:
-        raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
-    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS"):
-        if chosen[name] < 1:
-            raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
-    if chosen["QUERY_TIMEOUT"] <= 0:
-        raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
+    return run(args)
 
 
 def _generate(args) -> int:

@@ -2,7 +2,11 @@
 
 `write_synthetic_data(folder, triples)` writes a complete data folder (ontology, shapes, queries copied
 from the bundled data; synthetic facts, spans and a synthetic source text whose spans really state
-each result's numbers), so `her2graph --data FOLDER serve` and `validate` work on it unchanged. The
+each result's numbers). Per trial: the trial, its population, two arms and regimens, two analysed
+endpoint results with arm medians and a hazard ratio, a qualitative finding, a resistance mechanism (at
+one of three synthetic levels, with the claim behind its target), the reference they cite, and a
+synthetic drug (a kinase inhibitor of a target, or an antibody-drug conjugate with its parts, each fact
+with its claim); so most competency queries have work to do at every size, and `her2graph --data FOLDER serve` and `validate` work on it unchanged. The
 Turtle is written as text, not built with rdflib: a million triples would take minutes otherwise.
 Everything synthetic lives under h2r:synthetic/ and is labelled as synthetic; NCT identifiers start
 with NCT9 to stay visibly apart from the curated trials.
@@ -18,10 +22,14 @@ from pathlib import Path
 from .locations import data_root
 
 SOURCE_FILE_NAME = "synthetic-review.txt"
-TRIPLES_PER_TRIAL = 139  # facts and provenance of one synthetic trial, counted on the output
+TRIPLES_PER_TRIAL = 226  # facts and provenance of one synthetic trial, counted on the output
+SCAFFOLDING_TRIPLES = 1400  # the copied ontology, imports, entities and mappings, about
 DRUGS = ("lapatinib", "trastuzumab", "capecitabine", "trastuzumab-emtansine")
 ENDPOINTS = ("progression-free-survival", "overall-survival")
 ENDPOINT_WORDS = {"progression-free-survival": "PFS", "overall-survival": "OS"}
+TARGETS = ("her2", "her3", "p95her2", "egfr")
+PROCESSES = ("her2-signaling", "her3-signaling", "downstream-signaling", "signaling-crosstalk", "apoptosis")
+LEVELS = 3
 MONTH = "obo:UO_0000035"
 PREFIXES = """@prefix h2g: <https://w3id.org/her2graph/ontology/> .
 @prefix h2r: <https://w3id.org/her2graph/resource/> .
@@ -30,6 +38,7 @@ PREFIXES = """@prefix h2g: <https://w3id.org/her2graph/ontology/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix obo: <http://purl.obolibrary.org/obo/> .
 """
@@ -61,15 +70,18 @@ def write_synthetic_data(folder: Path, triples: int, seed: int = 7) -> Path:
     _copy_curated_scaffolding(folder)
     source = _SourceBuilder()
     rng = random.Random(seed)
-    trials = max(1, round(triples / TRIPLES_PER_TRIAL))
+    trials = max(1, round((triples - SCAFFOLDING_TRIPLES) / TRIPLES_PER_TRIAL))
     with (folder / "graph" / "facts" / "synthetic.ttl").open("w", encoding="utf-8") as facts:
         facts.write(PREFIXES)
+        facts.write(_levels_turtle(source))
         for number in range(1, trials + 1):
             facts.write(_trial_turtle(number, rng, source))
+            facts.write(_mechanism_turtle(number, rng, source))
+            facts.write(_drug_turtle(number, rng, source))
     (folder / "source").mkdir(exist_ok=True)
     text_path = folder / "source" / SOURCE_FILE_NAME
     text_path.write_text(source.text, encoding="utf-8")
-    _write_provenance(folder, source, hashlib.sha256(text_path.read_bytes()).hexdigest())
+    _write_provenance(folder, source, hashlib.sha256(text_path.read_bytes()).hexdigest(), references=trials)
     return folder / "source"
 
 
@@ -133,7 +145,98 @@ s:regimen-{drug} a h2g:TherapyRegimen , owl:NamedIndividual ;
 """)
     for endpoint in ENDPOINTS:
         out.append(_result_turtle(trial, number, nct, endpoint, rng, source))
+    finding_span = source.add_sentence(
+        f"In {nct}, a non-significant trend towards longer overall survival favoured {experimental}.")
+    out.append(f"""
+{trial}-finding a h2g:Finding , owl:NamedIndividual ;
+    rdfs:label "synthetic trial {number}: non-significant trend in overall survival"@en ;
+    h2g:findingKind h2r:trend ;
+    h2g:aboutStudy {trial} ;
+    h2g:aboutDrug h2r:{experimental} ;
+    h2g:onEndpoint h2r:overall-survival ;
+    h2g:favoursArm {trial}-arm-1 ;
+    h2g:statedSignificance h2r:stated-non-significant-trend ;
+    h2g:citesReference s:ref-{number} ;
+    prov:wasDerivedFrom {finding_span} .
+""")
     return "".join(out)
+
+
+def _levels_turtle(source: _SourceBuilder) -> str:
+    span = source.add_sentence("In this synthetic review, p95HER2 is a truncated form of HER2, and "
+                               "trastuzumab is a monoclonal antibody.")
+    out = [f"""
+h2r:p95her2 h2g:truncatedFormOf h2r:her2 .
+h2r:trastuzumab a h2g:MonoclonalAntibody .
+
+s:claim-trastuzumab-antibody a h2g:Claim , owl:NamedIndividual ;
+    rdfs:label "claim: trastuzumab is a monoclonal antibody (synthetic)"@en ;
+    h2g:claimSubject h2r:trastuzumab ; h2g:claimProperty rdf:type ; h2g:claimObject h2g:MonoclonalAntibody ;
+    prov:wasDerivedFrom {span} .
+
+s:claim-p95her2-truncated-her2 a h2g:Claim , owl:NamedIndividual ;
+    rdfs:label "claim: p95HER2 is a truncated form of HER2 (synthetic)"@en ;
+    h2g:claimSubject h2r:p95her2 ; h2g:claimProperty h2g:truncatedFormOf ; h2g:claimObject h2r:her2 ;
+    prov:wasDerivedFrom {span} .
+"""]
+    for level in range(1, LEVELS + 1):
+        span = source.add_sentence(f"Synthetic resistance level {level} groups synthetic mechanisms.")
+        out.append(f"""
+s:level-{level} a h2g:ResistanceLevel , owl:NamedIndividual ;
+    rdfs:label "synthetic resistance level {level}"@en ;
+    h2g:levelNumber "{level}"^^xsd:positiveInteger ;
+    prov:wasDerivedFrom {span} .
+""")
+    return "".join(out)
+
+
+def _drug_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> str:
+    drug = f"s:drug-{number}"
+    if number % 2:
+        target = rng.choice(TARGETS)
+        span = source.add_sentence(f"Synthetic drug {number} is a tyrosine kinase inhibitor of {target}.")
+        facts = (f"a h2g:TyrosineKinaseInhibitor , owl:NamedIndividual ;\n    h2g:inhibits h2r:{target}",
+                 [("rdf:type", "h2g:TyrosineKinaseInhibitor"), ("h2g:inhibits", f"h2r:{target}")])
+    else:
+        span = source.add_sentence(f"Synthetic drug {number} is an antibody-drug conjugate of trastuzumab "
+                                   "and DM1, targeting HER2.")
+        facts = ("a h2g:AntibodyDrugConjugate , owl:NamedIndividual ;\n    h2g:hasAntibodyComponent h2r:trastuzumab ;\n"
+                 "    h2g:hasPayload h2r:dm1 ;\n    h2g:hasTarget h2r:her2",
+                 [("rdf:type", "h2g:AntibodyDrugConjugate"), ("h2g:hasAntibodyComponent", "h2r:trastuzumab"),
+                  ("h2g:hasPayload", "h2r:dm1"), ("h2g:hasTarget", "h2r:her2")])
+    out = [f"""
+{drug} {facts[0]} ;
+    rdfs:label "synthetic drug {number}"@en .
+"""]
+    for index, (prop, value) in enumerate(facts[1]):
+        out.append(f"""
+s:claim-drug-{number}-{index} a h2g:Claim , owl:NamedIndividual ;
+    rdfs:label "claim {index} about synthetic drug {number}"@en ;
+    h2g:claimSubject {drug} ; h2g:claimProperty {prop} ; h2g:claimObject {value} ;
+    prov:wasDerivedFrom {span} .
+""")
+    return "".join(out)
+
+
+def _mechanism_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> str:
+    mechanism, level = f"s:mechanism-{number}", rng.randint(1, LEVELS)
+    target, process = rng.choice(TARGETS), rng.choice(PROCESSES)
+    span = source.add_sentence(f"Synthetic mechanism {number}: resistance through {target} and {process}, "
+                               f"at level {level} (reference {number}).")
+    return f"""
+{mechanism} a h2g:ResistanceMechanism , owl:NamedIndividual ;
+    rdfs:label "synthetic mechanism {number} through {target}"@en ;
+    h2g:atLevel s:level-{level} ;
+    h2g:involvesTarget h2r:{target} ;
+    h2g:involvesProcess h2r:{process} ;
+    h2g:citesReference s:ref-{number} ;
+    prov:wasDerivedFrom {span} .
+
+s:claim-mechanism-{number}-target a h2g:Claim , owl:NamedIndividual ;
+    rdfs:label "claim: synthetic mechanism {number} involves {target}"@en ;
+    h2g:claimSubject {mechanism} ; h2g:claimProperty h2g:involvesTarget ; h2g:claimObject h2r:{target} ;
+    prov:wasDerivedFrom {span} .
+"""
 
 
 def _result_turtle(trial: str, number: int, nct: str, endpoint: str, rng: random.Random,
@@ -191,7 +294,7 @@ def _result_turtle(trial: str, number: int, nct: str, endpoint: str, rng: random
 """
 
 
-def _write_provenance(folder: Path, source: _SourceBuilder, digest: str) -> None:
+def _write_provenance(folder: Path, source: _SourceBuilder, digest: str, references: int) -> None:
     with (folder / "graph" / "provenance" / "synthetic-provenance.ttl").open("w", encoding="utf-8") as out:
         out.write(PREFIXES)
         out.write(f"""
@@ -199,6 +302,13 @@ h2r:synthetic-review a h2g:SourceDocument , owl:NamedIndividual ;
     rdfs:label "synthetic review for benchmarks"@en ;
     h2g:fileName "{SOURCE_FILE_NAME}" ;
     h2g:sha256 "{digest}" .
+""")
+        for number in range(1, references + 1):
+            out.write(f"""
+s:ref-{number} a h2g:CitedReference , owl:NamedIndividual ;
+    rdfs:label "reference {number} of the synthetic review"@en ;
+    h2g:referenceNumber "{number}"^^xsd:positiveInteger ;
+    h2g:inDocument h2r:synthetic-review .
 """)
         for start, end in source.spans:
             out.write(f"""

@@ -15,7 +15,6 @@ from functools import lru_cache
 from flask import Flask, current_app, request
 
 from . import settings
-from .engine import QueryEngine
 from .errors import register_error_handlers
 
 EXTENSION = "her2graph"
@@ -27,11 +26,12 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src
 class Service:
     """What every request shares: the engine, the dataset, the data's folder, and what is computed once."""
 
-    def __init__(self, engine: QueryEngine, dataset, data_root=None):
+    def __init__(self, engine, data_root=None, dataset=None, local_data=True):
         self.engine = engine
-        self.dataset = dataset
-        """The validated rdflib Dataset: for the graph view (her2graph.network_export), never for queries."""
         self.data_root = data_root
+        self._dataset = dataset
+        self._local_data = local_data
+        self._dataset_lock = threading.Lock()
         self._summary = None
         self._summary_lock = threading.Lock()
         self.neighbourhood = lru_cache(maxsize=1024)(self._neighbourhood)
@@ -45,6 +45,17 @@ class Service:
                 self._summary = summarise(self.engine, self.data_root)
             return self._summary
 
+    def dataset(self):
+        """The rdflib Dataset, for the graph view (her2graph.network_export), never for queries: the one given,
+        or the data folder's, loaded on first use (start-up serves a prebuilt store and skips it); None when
+        another store answers (--store), whose data the service does not hold."""
+        with self._dataset_lock:
+            if self._dataset is None and self._local_data:
+                from ..dataset import load_dataset
+
+                self._dataset = load_dataset(self.data_root)
+            return self._dataset
+
     def _neighbourhood(self, iri: str) -> list[dict] | None:
         """Cytoscape.js elements of `iri` and its neighbours, or None if no triple mentions it (cached: the
         data does not change while the service runs)."""
@@ -52,10 +63,10 @@ class Service:
 
         from ..network_export import cytoscape_elements, neighbourhood_network
 
-        node = URIRef(iri)
-        if (node, None, None) not in self.dataset and (None, None, node) not in self.dataset:
+        dataset, node = self.dataset(), URIRef(iri)
+        if dataset is None or ((node, None, None) not in dataset and (None, None, node) not in dataset):
             return None
-        return cytoscape_elements(neighbourhood_network(self.dataset, node))
+        return cytoscape_elements(neighbourhood_network(dataset, node))
 
     def close(self) -> None:
         self.engine.close()
@@ -66,7 +77,7 @@ def service() -> Service:
 
 
 def create_app(config: Mapping | None = None) -> Flask:
-    """The service over config["DATASET"] (an rdflib Dataset), or else the bundled data, with `config`'s limits.
+    """The service over the engine `config` names (see engines.py), or else the bundled data, with its limits.
 
     Limits come from settings.APP_OPTIONS: the defaults, then HER2GRAPH_* environment variables, then `config`.
     """
@@ -79,27 +90,30 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     app.extensions[EXTENSION] = _build_service(app.config)
     atexit.register(app.extensions[EXTENSION].close)
+    answers = getattr(app.extensions[EXTENSION].engine, "answers", None)
+    if answers is not None:  # the answer cache is on: repeated requests are replayed before Flask
+        from .response_replay import ResponseReplay
+
+        app.wsgi_app = ResponseReplay(app.wsgi_app, answers, app.config["MAX_BODY"])
 
     register_error_handlers(app)
     from . import descriptions, documentation, linked_data, query_page, sparql
 
     for module in (sparql, query_page, linked_data, descriptions, documentation):
         app.register_blueprint(module.blueprint)
+    if app.config.get("NOOP_ENDPOINT"):
+        from . import noop
+
+        app.register_blueprint(noop.blueprint)
     app.after_request(_headers_for_every_response)
     return app
 
 
 def _build_service(config) -> Service:
-    dataset = config.get("DATASET")
-    if dataset is None:
-        from ..dataset import load_dataset
+    from .engines import engine_for
 
-        dataset = load_dataset(config.get("DATA_ROOT"))
-    engine = QueryEngine.from_dataset(
-        dataset, workers=config["WORKERS"], timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
-        worker_memory_mb=config["WORKER_MEMORY_MB"], max_depth=config["MAX_NESTING"],
-        max_operators=config["MAX_OPERATORS"])
-    return Service(engine, dataset, config.get("DATA_ROOT"))
+    return Service(engine_for(config), config.get("DATA_ROOT"), config.get("DATASET"),
+                   local_data=not config.get("STORE"))
 
 
 def _headers_for_every_response(response):

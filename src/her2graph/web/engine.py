@@ -7,7 +7,8 @@ it screens the text (query_guard), hands it to an idle worker and waits at most 
 
 Each worker loads the dataset once, from N-Quads made from the validated rdflib Dataset: the named graphs
 as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
-(her2graph.oxigraph_store, which the command line's queries use too).
+(her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such
+N-Quads with the merge already made: workers bulk-load the file as is.
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
@@ -31,6 +32,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph
 
@@ -87,6 +89,8 @@ class Answer:
 
     body: bytes
     media_type: str
+    cache: str | None = None
+    """"hit" or "miss" when an answer cache stands in front of the engine (answer_cache.py), else None."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,7 @@ class _Job:
 class QueryEngine:
     """Oxigraph's SPARQL engine over one dataset: prepare (screen) a query, then evaluate it in a worker."""
 
-    def __init__(self, nquads: bytes, workers: int = WORKERS, timeout: float = QUERY_TIMEOUT,
+    def __init__(self, nquads: bytes | Path, workers: int = WORKERS, timeout: float = QUERY_TIMEOUT,
                  max_rows: int | None = MAX_ROWS, worker_memory_mb: int | None = WORKER_MEMORY_MB,
                  max_depth: int = MAX_NESTING_DEPTH, max_operators: int = MAX_OPERATORS):
         self.timeout = timeout
@@ -115,6 +119,11 @@ class QueryEngine:
     def from_dataset(cls, dataset, **options) -> QueryEngine:
         """An engine over an rdflib Dataset (its named graphs; their merge as default graph)."""
         return cls(dataset.serialize(format="nquads", encoding="utf-8"), **options)
+
+    @classmethod
+    def from_build(cls, nquads_file: Path, **options) -> QueryEngine:
+        """An engine over a store_cache build (named graphs, and their merge as default graph, in N-Quads)."""
+        return cls(Path(nquads_file), **options)
 
     def prepare(self, text: str) -> ScreenedQuery:
         """The query, screened; raises a QueryError saying why it cannot be evaluated here."""
@@ -177,7 +186,7 @@ class _Worker:
 class _WorkerPool:
     """A fixed number of workers; one that is stopped or dies is replaced in the background."""
 
-    def __init__(self, nquads: bytes, size: int, memory_mb: int | None):
+    def __init__(self, nquads: bytes | Path, size: int, memory_mb: int | None):
         if size < 1:
             raise ValueError("a query engine needs at least one worker")
         self._nquads = nquads
@@ -231,7 +240,8 @@ class _WorkerPool:
                                    pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         worker = _Worker(process, Connection(ours.detach()))
-        worker.connection.send((self._nquads, self._memory_mb))
+        source = str(self._nquads) if isinstance(self._nquads, Path) else self._nquads
+        worker.connection.send((source, self._memory_mb))
         with self._lock:
             self._workers.add(worker)
         return worker

@@ -11,7 +11,7 @@ import logging
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import engine, negotiation, protocol, query_guard
+from . import engine, negotiation, protocol, query_guard, remote_engine
 
 log = logging.getLogger("her2graph.web")
 
@@ -31,10 +31,14 @@ STATUS = {
     engine.QueryTimeout: 503,
     engine.EngineBusy: 503,
     engine.EngineFailure: 500,
+    remote_engine.QueryRefusedByStore: 400,
+    remote_engine.StoreUnreachable: 502,
+    remote_engine.StoreFailure: 502,
 }
 """Status for each error kind. 403: refused by policy (read-only, no federation); 422: a valid query whose
 answer is larger than the service gives at once; 503: the query was stopped at its time limit, or no worker
-was free (the only one worth retrying as is, hence Retry-After)."""
+was free (the only one worth retrying as is, hence Retry-After); 502: the store fronted with --store cannot
+be reached or failed."""
 
 _RETRY_AFTER = {engine.EngineBusy: "1"}
 
@@ -55,9 +59,11 @@ def register_error_handlers(app: Flask) -> None:
 
 def _answer_with(status: int):
     def answer(error: Exception) -> Response:
-        if status >= 500 and status != 503:
+        if status == 500:
             log.error("%s: %s", type(error).__name__, error)
             return error_response(status, "the query engine failed on this query; the failure is logged")
+        if status == 502:
+            log.warning("%s: %s", type(error).__name__, error)
         headers = {"Retry-After": _RETRY_AFTER[type(error)]} if type(error) in _RETRY_AFTER else None
         return error_response(status, _first_upper(str(error)), headers)
     return answer

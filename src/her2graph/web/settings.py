@@ -1,16 +1,26 @@
 """The service's options: one table feeds `her2graph serve --help`, the environment variables and the app.
 
 Each option is a command-line flag, an environment variable (HER2GRAPH_ + its name) and a key of the Flask
-config (its name); the flag wins over the variable, the variable over the default.
+config (its name); the flag wins over the variable, the variable over the default. A yes-or-no option is a
+flag without a value; its variable takes 1/0, true/false, yes/no or on/off.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
-from . import engine, query_guard
+from . import answer_cache, engine, query_guard
 
 ENV_PREFIX = "HER2GRAPH_"
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+def boolean(text: str) -> bool:
+    """A yes-or-no option's value from its environment variable."""
+    value = text.strip().lower()
+    if value not in _YES + _NO:
+        raise ValueError(text)
+    return value in _YES
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,17 @@ class Option:
     def env(self) -> str:
         return ENV_PREFIX + self.name
 
+    @property
+    def is_switch(self) -> bool:
+        return self.type is boolean
+
 
 SERVER_OPTIONS = (
     Option("HOST", "127.0.0.1", str, "interface to listen on (0.0.0.0 for every IPv4 interface)", "HOST"),
     Option("PORT", 8000, int, "TCP port to listen on (0: any free port, printed at start)", "PORT"),
     Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
+    Option("CACHE_DIR", None, str, "folder of validated builds of the graph, reused while the inputs are "
+           "unchanged (default $XDG_CACHE_HOME/her2graph)", "DIR"),
 )
 APP_OPTIONS = (
     Option("QUERY_TIMEOUT", engine.QUERY_TIMEOUT, float,
@@ -48,6 +64,14 @@ APP_OPTIONS = (
            "deepest nesting of { ( [ in a query; deeper is refused with 400", "DEPTH"),
     Option("MAX_OPERATORS", query_guard.MAX_OPERATORS, int,
            "most UNION, OPTIONAL, MINUS, FILTER and operator signs in a query; more is refused with 400", "N"),
+    Option("ANSWER_CACHE_MB", answer_cache.ANSWER_CACHE_MB, int,
+           "memory for answers kept in front of the engine, in MiB; 0 keeps none", "MIB"),
+    Option("NO_CACHE", False, boolean, "keep no answers (as --answer-cache-mb 0)", None),
+    Option("STORE", None, str, "front another SPARQL 1.1 store at this query URL instead of the in-process "
+           "engine (its default graph should be the merge of the named graphs, as `her2graph push` leaves it; "
+           "no answers are kept)", "URL"),
+    Option("NOOP_ENDPOINT", False, boolean, "also answer /benchmark/noop with a constant body (the HTTP "
+           "stack's ceiling, for her2graph benchmark)", None),
 )
 OPTIONS = SERVER_OPTIONS + APP_OPTIONS
 
@@ -60,8 +84,8 @@ def from_environment(options=OPTIONS, environ=os.environ) -> dict:
             try:
                 found[option.name] = option.type(environ[option.env])
             except ValueError:
-                raise ValueError(f"{option.env}={environ[option.env]!r} is not a valid "
-                                 f"{option.type.__name__}") from None
+                kind = "yes or no (1/0, true/false)" if option.is_switch else f"a valid {option.type.__name__}"
+                raise ValueError(f"{option.env}={environ[option.env]!r} is not {kind}") from None
     return found
 
 

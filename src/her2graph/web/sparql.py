@@ -27,7 +27,10 @@ def endpoint() -> Response:
     media_type = table_for(query.form).choose(request.accept_mimetypes)
     answer = engine.evaluate(query, operation.default_graph_uris, operation.named_graph_uris, media_type,
                              base_iri=request.base_url)
-    return _negotiated(Response(answer.body, content_type=CONTENT_TYPES[answer.media_type]))
+    response = Response(answer.body, content_type=CONTENT_TYPES[answer.media_type])
+    if answer.cache:
+        response.headers["X-Cache"] = answer.cache
+    return _negotiated(response)
 
 
 def _service_description() -> Response:

@@ -1,0 +1,199 @@
+"""Running the benchmark: per graph size, each server in turn on loopback, measured the same way.
+
+    her2graph benchmark [--sizes shipped,10k,100k,1m] [--seconds 5] [--quick] [--work-dir DIR]
+
+For each size: the data folder (the bundled graph, or a synthetic one of that size), then
+1. our service started twice: first without a build in its cache (load with rdflib, validate with pySHACL,
+   build: the cold start), then again (the cached build: the start a deployment sees every other time);
+   on the second, latency per query and throughput with the answer cache on, and the no-op endpoint's;
+2. our service with the answer cache off: latency and throughput;
+3. Oxigraph's server on disk (`oxigraph load`, then `serve-read-only`) and in memory (`serve`, then the
+   same N-Quads POSTed to its store): latency and throughput.
+Every server loads the same N-Quads file, the build of store_cache: the named graphs and their merge as
+the default graph, so all answer the same queries over the same dataset; their answers are compared.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..competency_queries import competency_queries
+from ..locations import data_root, queries_dir
+from ..store_cache import input_digest
+from ..synthetic_graph import write_synthetic_data
+from .latency import measure_latency
+from .measurements import NOOP, OURS_CACHED, OURS_UNCACHED, OXIGRAPH_DISK, OXIGRAPH_MEMORY, SizeMeasurements, \
+    write_json
+from .oxigraph_server import OxigraphServer, load_into_directory, post_dataset
+from .our_service import OurService
+from .process_memory import peak_resident_bytes
+from .report import size_report, targets_report
+from .throughput import measure_throughput
+
+SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+DEFAULT_SIZES = ("shipped", "10k", "100k")
+THROUGHPUT_SECONDS = 5.0
+LATENCY_BUDGET_SECONDS = 0.5
+"""Per query and server: runs go on until this is spent (and at least MIN_RUNS are made)."""
+MIN_RUNS = 20
+QUICK = {"sizes": ("shipped",), "seconds": 1.0, "latency_budget": 0.0, "min_runs": 3}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="her2graph benchmark", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return parser
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sizes", default=",".join(DEFAULT_SIZES), type=_sizes,
+                        help=f"graph sizes, comma-separated, of {', '.join(SIZES)} (default: {','.join(DEFAULT_SIZES)})")
+    parser.add_argument("--seconds", type=float, default=THROUGHPUT_SECONDS,
+                        help=f"length of each throughput measurement (default {THROUGHPUT_SECONDS:g})")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: the shipped graph, 1 s measurements")
+    parser.add_argument("--work-dir", type=Path, help="where data, builds and stores go (default: a temporary "
+                        "folder); reuse one to keep the builds between runs")
+    parser.add_argument("--keep-builds", action="store_true", help="do not measure cold starts: reuse builds "
+                        "already in the work folder's cache")
+
+
+def run(args) -> int:
+    settings = dict(sizes=args.sizes, seconds=args.seconds, latency_budget=LATENCY_BUDGET_SECONDS,
+                    min_runs=MIN_RUNS) | (QUICK if args.quick else {})
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-benchmark-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"her2graph benchmark: working in {work}", flush=True)
+    results = []
+    for size in settings["sizes"]:
+        measured = measure_size(size, work, settings, args.keep_builds)
+        print(size_report(measured), flush=True)
+        results.append(measured)
+        write_json(results, work / "results.json")
+    print(targets_report(results), flush=True)
+    print(f"her2graph benchmark: figures in {work / 'results.json'}", flush=True)
+    return 0
+
+
+def measure_size(size: str, work: Path, settings: dict, keep_builds: bool) -> SizeMeasurements:
+    root, source = _data_folder(size, work)
+    cache = work / "cache"
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    queries = competency_queries(queries_dir(root))
+    query_files = [queries_dir(root) / f"{query.name}.rq" for query in queries]
+    build = cache / f"{input_digest(root)}.nq"
+    measured = SizeMeasurements(size)
+    if not keep_builds or not build.exists():
+        build.unlink(missing_ok=True)
+        _progress(size, "first start of her2graph: load, validate and build")
+        cold = OurService(root, cache, logs / f"{size}-cold.log", source=source)
+        measured.startup["her2graph ready (no build: load, validate, build)"] = cold.ready_seconds
+        cold.stop()
+    measured.quads = _count_lines(build)
+
+    ours = OurService(root, cache, logs / f"{size}-cache-on.log", source=source)
+    measured.startup["her2graph ready (cached build)"] = ours.ready_seconds
+    measured.triples = _default_graph_size(ours.query_url)
+    _measure(measured, OURS_CACHED, ours.query_url, ours.process.pid, queries, query_files, settings)
+    _measure(measured, NOOP, ours.noop_url, None, queries[:1], query_files, settings)
+    ours.stop()
+
+    uncached = OurService(root, cache, logs / f"{size}-cache-off.log", answer_cache=False, source=source)
+    _measure(measured, OURS_UNCACHED, uncached.query_url, uncached.process.pid, queries, query_files, settings)
+    uncached.stop()
+
+    location = work / f"oxigraph-{size}"
+    shutil.rmtree(location, ignore_errors=True)
+    _progress(size, "Oxigraph: load on disk")
+    measured.startup["Oxigraph load on disk"] = load_into_directory(location, build)
+    on_disk = OxigraphServer(location=location, read_only=True)
+    measured.startup["Oxigraph ready on disk"] = on_disk.ready_seconds
+    _measure(measured, OXIGRAPH_DISK, on_disk.query_url, on_disk.process.pid, queries, query_files, settings)
+    on_disk.stop()
+    shutil.rmtree(location, ignore_errors=True)
+
+    in_memory = OxigraphServer()
+    measured.startup["Oxigraph ready in memory"] = in_memory.ready_seconds
+    measured.startup["Oxigraph load in memory"] = post_dataset(in_memory.base, build)
+    _measure(measured, OXIGRAPH_MEMORY, in_memory.query_url, in_memory.process.pid, queries, query_files, settings)
+    in_memory.stop()
+
+    measured.disagreements = _disagreements(measured.latency[OURS_UNCACHED], measured.latency[OXIGRAPH_MEMORY])
+    return measured
+
+
+def _measure(measured, server, url, pid, queries, query_files, settings) -> None:
+    _progress(measured.size, f"{server}: latency")
+    measured.latency[server] = {query.name: measure_latency(url, query.text, settings["latency_budget"],
+                                                            settings["min_runs"]) for query in queries}
+    _progress(measured.size, f"{server}: throughput")
+    measured.throughput[server] = measure_throughput(url, query_files, settings["seconds"])
+    if pid is not None:
+        measured.memory[server] = peak_resident_bytes(pid)
+
+
+def _data_folder(size: str, work: Path) -> tuple[Path, Path | None]:
+    if SIZES[size] is None:
+        return data_root(), None
+    folder = work / "data" / size
+    _progress(size, f"writing a synthetic graph of about {SIZES[size]:,} triples")
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder, write_synthetic_data(folder, SIZES[size])
+
+
+def _default_graph_size(endpoint: str) -> int:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(endpoint, data=b"SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+                                     headers={"Content-Type": "application/sparql-query"})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+def _disagreements(ours: dict, theirs: dict) -> list[str]:
+    """Queries whose answers differ, rows compared as sets (GROUP_CONCAT's parts in any order)."""
+    import json
+
+    differ = []
+    for name, answer in ours.items():
+        mine, other = answer, theirs.get(name)
+        if other is None or mine.status != 200 or other.status != 200 or \
+                _rows(json.loads(mine.body)) != _rows(json.loads(other.body)):
+            differ.append(name)
+    return differ
+
+
+def _rows(answer: dict) -> list:
+    return sorted(sorted((name, term["type"], ", ".join(sorted(re.split(r", | or ", term["value"]))))
+                         for name, term in row.items()) for row in answer["results"]["bindings"])
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _progress(size: str, step: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {size}: {step}", file=sys.stderr, flush=True)
+
+
+def _sizes(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip().lower() for part in text.split(",") if part.strip())
+    unknown = [size for size in chosen if size not in SIZES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"sizes are {', '.join(SIZES)}; not {', '.join(unknown) or 'none'}")
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(build_parser().parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
