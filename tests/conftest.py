@@ -42,6 +42,16 @@ def endpoint(service):
     return service.url + "/sparql"
 
 
+@pytest.fixture
+def seeded(graph):
+    """A copy of the merged graph to seed one defect into."""
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    return copy
+
+
 @pytest.fixture(scope="session", autouse=True)
 def build_cache(tmp_path_factory):
     """Validated builds of the graph go to a folder of this session, not the user's cache (store_cache)."""
@@ -55,13 +65,3 @@ def build_cache(tmp_path_factory):
         os.environ.pop("HER2GRAPH_CACHE_DIR", None)
     else:
         os.environ["HER2GRAPH_CACHE_DIR"] = previous
-
-
-@pytest.fixture
-def seeded(graph):
-    """A copy of the merged graph to seed one defect into."""
-    copy = Graph()
-    for prefix, namespace in graph.namespaces():
-        copy.bind(prefix, namespace)
-    copy += graph
-    return copy

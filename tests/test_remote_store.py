@@ -115,7 +115,7 @@ def test_a_slow_query_is_503_at_the_time_limit_and_the_service_goes_on(endpoint)
     assert requests.post(endpoint, data="ASK {}", headers=DIRECT).json()["boolean"] is True
 
 
-def test_linked_data_pages_and_the_query_page_work_through_the_store(service):
+def test_linked_data_pages_the_graph_view_and_the_query_page_work_through_the_store(service):
     page = requests.get(service.url + "/resource/lapatinib", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "lapatinib" in page.text
     turtle = requests.get(service.url + "/resource/lapatinib", headers={"Accept": "text/turtle"})
@@ -123,6 +123,8 @@ def test_linked_data_pages_and_the_query_page_work_through_the_store(service):
     assert requests.get(service.url + "/resource/no-such-thing").status_code == 404
     assert requests.get(service.url + "/").status_code == 200
     assert requests.get(service.url + "/void").status_code == 200
+    view = requests.get(service.url + "/neighbourhood", params={"iri": "https://w3id.org/her2graph/resource/lapatinib"})
+    assert view.status_code == 200 and any(element["data"].get("label") == "lapatinib" for element in view.json())
 
 
 def test_the_store_keeps_no_answers(endpoint):

@@ -7,8 +7,8 @@ it screens the text (query_guard), hands it to an idle worker and waits at most 
 
 Each worker loads the dataset once, from N-Quads made from the validated rdflib Dataset: the named graphs
 as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
-(her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such N-Quads
-with the merge already made: workers bulk-load the file as is.
+(her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such
+N-Quads with the merge already made: workers bulk-load the file as is.
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
