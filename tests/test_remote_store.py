@@ -6,6 +6,7 @@ not there, it is slow, it sends more rows than the cap.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 
@@ -175,6 +176,6 @@ def in_process_endpoint(tmp_path_factory):
 
 def _rows(answer: dict) -> list:
     """The rows as comparable values; GROUP_CONCAT's order is the engine's to choose, so its parts are sorted."""
-    return sorted(sorted((name, term["type"], ", ".join(sorted(term["value"].split(", "))))
+    return sorted(sorted((name, term["type"], sorted(re.split(r", | or ", term["value"])))
                          for name, term in row.items())
                   for row in answer["results"]["bindings"])
