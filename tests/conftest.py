@@ -26,15 +26,11 @@ QUERY_TIMEOUT = 2
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
     """`her2graph serve` on a free port of 127.0.0.1 for the whole session, stopped with SIGTERM at the end."""
-    from service_process import ServiceProcess
+    from service_process import running_service
 
-    running = ServiceProcess(env={"HER2GRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT), "HER2GRAPH_WORKERS": "2"},
-                             log_path=tmp_path_factory.mktemp("service") / "serve.log")
-    if running.url is None:
-        running.stop()
-        pytest.fail(f"her2graph serve did not start:\n{running.log}")
-    yield running
-    running.stop()
+    with running_service(env={"HER2GRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT), "HER2GRAPH_WORKERS": "2"},
+                         log_path=tmp_path_factory.mktemp("service") / "serve.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,10 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 SCRIPT = Path(sys.executable).parent / "her2graph"
 START_SECONDS = 120
@@ -83,3 +86,16 @@ def copy_of_the_data(folder: Path) -> Path:
         if (data_root() / part).exists():
             shutil.copytree(data_root() / part, root / part)
     return root
+
+
+@contextmanager
+def running_service(*options: str, **settings):
+    """A ServiceProcess that listens, for the `with` block, stopped afterwards; the test fails with its log
+    if it never starts listening."""
+    running = ServiceProcess(*options, **settings)
+    try:
+        if running.url is None:
+            pytest.fail(f"her2graph serve {' '.join(options)} did not start:\n{running.log}")
+        yield running
+    finally:
+        running.stop()

@@ -15,7 +15,7 @@ import requests
 
 from conftest import QUERY_TIMEOUT
 from oxigraph_server import free_port, running_oxigraph
-from service_process import SCRIPT, ServiceProcess
+from service_process import SCRIPT, ServiceProcess, running_service
 # The shared subset: the protocol rules and Accept cases, run here against the remote-store mode. Left out:
 # the parser's own message for a syntax error (the store's words differ; see the 400 test below).
 from test_service_negotiation import (  # noqa: F401
@@ -58,13 +58,9 @@ def oxigraph_store():
 @pytest.fixture(scope="module")
 def service(oxigraph_store, tmp_path_factory):
     """`her2graph serve --store` in front of the Oxigraph server: the `endpoint` of the shared tests."""
-    running = ServiceProcess("--store", f"{oxigraph_store}/query", env={"HER2GRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT)},
-                             log_path=tmp_path_factory.mktemp("remote") / "serve.log")
-    if running.url is None:
-        running.stop()
-        pytest.fail(f"her2graph serve --store did not start:\n{running.log}")
-    yield running
-    running.stop()
+    with running_service("--store", f"{oxigraph_store}/query", env={"HER2GRAPH_QUERY_TIMEOUT": str(QUERY_TIMEOUT)},
+                         log_path=tmp_path_factory.mktemp("remote") / "serve.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +165,8 @@ def test_a_store_url_that_is_not_http_is_a_usage_error():
 
 @pytest.fixture(scope="module")
 def in_process_endpoint(tmp_path_factory):
-    running = ServiceProcess(log_path=tmp_path_factory.mktemp("local") / "serve.log")
-    yield running.url + "/sparql"
-    running.stop()
+    with running_service(log_path=tmp_path_factory.mktemp("local") / "serve.log") as running:
+        yield running.url + "/sparql"
 
 
 def _rows(answer: dict) -> list:
