@@ -19,8 +19,11 @@ START_SECONDS = 120
 class ServiceProcess:
     """One `her2graph serve` process: its URL once it listens, its log, and a clean stop."""
 
-    def __init__(self, *options: str, env: dict | None = None, data: Path | None = None, log_path: Path):
-        arguments = [str(SCRIPT)] + (["--data", str(data)] if data else []) + ["serve", "--port", "0", *options]
+    def __init__(self, *options: str, env: dict | None = None, data: Path | None = None, log_path: Path,
+                 wrapper: tuple[str, ...] = ()):
+        """`wrapper`: a command the service is run through (its arguments follow)."""
+        arguments = [*wrapper, str(SCRIPT)] + (["--data", str(data)] if data else []) + ["serve", "--port", "0",
+                                                                                          *options]
         self.log_path = log_path
         self._log = log_path.open("w")
         self.process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=self._log, text=True,

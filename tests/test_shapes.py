@@ -9,7 +9,8 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from her2graph.namespaces import GRAPH, H2G, H2R, H2S, OA, OBO, SH
-from her2graph.validation import Severity, load_shapes, validate_dataset, validate_graph
+from her2graph.validation import Severity, load_shapes, validate_dataset, validate_fast, validate_graph
+from report_comparison import differences
 
 # A plain Namespace: pytest probes module attributes, and rdflib's XSD warns on every unknown name.
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
@@ -33,8 +34,18 @@ def shipped_report(dataset):
 
 
 @pytest.fixture
-def validate(shapes, ontology):
-    return lambda graph: validate_graph(graph, shapes, ontology)
+def validate(shapes, ontology, request):
+    """pySHACL's report (the reference), after checking that the SPARQL engine gives the same results (all of
+    them but those of the rule a test marks with engines_differ, and says why)."""
+    marker = request.node.get_closest_marker("engines_differ")
+
+    def validated(graph):
+        reference = validate_graph(graph, shapes, ontology)
+        difference = differences(validate_fast(graph, shapes, ontology), reference,
+                                 except_rule=marker.args[0] if marker else None)
+        assert not difference, difference
+        return reference
+    return validated
 
 
 # ------------------------------------------------------------------------- finding nodes by what they say
@@ -250,6 +261,8 @@ def test_a_median_of_an_arm_its_result_does_not_compare_is_a_violation(seeded, v
 
 # ----------------------------------------------------------------------------------- hazard ratios
 
+@pytest.mark.engines_differ(H2S.EstimateFarFromIntervalMidpointShape,
+                             "Oxigraph 0.5 cannot divide 0 by a decimal that is not whole (test_shacl_sparql)")
 @pytest.mark.parametrize("estimate", ["0", "-0.65"])
 def test_a_hazard_ratio_not_above_zero_is_a_violation(seeded, validate, estimate):
     ratio = hazard_ratio_of(seeded, emilia_pfs(seeded))
@@ -305,6 +318,8 @@ def test_a_span_named_for_other_offsets_than_its_selector_is_a_violation(seeded,
     assert_caught(validate(seeded), span, H2S["Span-nameMatchesOffsets"])
 
 
+@pytest.mark.engines_differ(H2S["Span-startBeforeEnd"],
+                             "rdflib compares a string with a number, SPARQL 1.1 does not (test_shacl_sparql)")
 def test_a_selector_offset_that_is_not_a_non_negative_integer_is_a_violation(seeded, validate):
     span = next(seeded.objects(emilia_pfs(seeded), PROV.wasDerivedFrom))
     selector = seeded.value(span, OA.hasSelector)

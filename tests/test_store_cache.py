@@ -9,8 +9,8 @@ import pytest
 
 from her2graph.dataset import load_dataset, merged_graph, named_graph_specs
 from her2graph.locations import data_root
-from her2graph.store_cache import KEPT_BUILDS, GraphNotValid, built_store, input_digest
-from service_process import ServiceProcess
+from her2graph.store_cache import KEPT_BUILDS, GraphNotValid, build_damage, built_store, input_digest
+from service_process import ServiceProcess, running_service
 
 VIOLATING_SHAPE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix h2g: <https://w3id.org/her2graph/ontology/> .
@@ -100,3 +100,112 @@ def test_serve_reuses_the_build_on_its_second_start(tmp_path):
             assert running.url and expected in running.log
         finally:
             running.stop()
+
+
+# ------------------------------------------------------------------ a cached build is checked before use
+
+def _cut_at_a_line_boundary(build: bytes) -> bytes:
+    lines = build.splitlines(keepends=True)
+    return b"".join(lines[: len(lines) // 2])
+
+
+def _cut_mid_line(build: bytes) -> bytes:
+    middle = len(build) // 2
+    while build[middle - 1:middle] == b"\n":
+        middle += 1
+    return build[:middle]
+
+
+def _flip_a_byte_of_an_iri(build: bytes) -> bytes:
+    at = build.index(b"resource/trastuzumab-emtansine>") + len(b"resource/")
+    return build[:at] + bytes([build[at] ^ 1]) + build[at + 1:]  # trastuzumab -> urastuzumab
+
+
+def _edit_a_number(build: bytes) -> bytes:
+    assert b'"0.68"' in build
+    return build.replace(b'"0.68"', b'"1.68"', 1)  # same length: only the content's digest tells
+
+
+TAMPERING = {"cut at a line boundary": _cut_at_a_line_boundary, "cut mid-line": _cut_mid_line,
+             "a flipped byte": _flip_a_byte_of_an_iri, "an edited number": _edit_a_number}
+
+
+def cache_copy(build, folder):
+    """A cache folder holding a copy of `build` (its N-Quads, report and manifest)."""
+    folder.mkdir()
+    for part in build.nquads.parent.glob(f"{build.digest}.*"):
+        shutil.copy(part, folder / part.name)
+    return folder / build.nquads.name
+
+
+@pytest.mark.parametrize("tamper", TAMPERING.values(), ids=TAMPERING.keys())
+def test_a_damaged_build_is_discarded_and_built_again(first_build, tmp_path, tamper):
+    root, _, build = first_build
+    damaged = cache_copy(build, tmp_path / "cache")
+    damaged.write_bytes(tamper(build.nquads.read_bytes()))
+    rebuilt = built_store(root, damaged.parent)
+    assert not rebuilt.reused and rebuilt.discarded, rebuilt
+    assert build_damage(rebuilt.nquads) is None
+    assert rebuilt.quads() == build.quads()
+
+
+def test_an_edited_validation_report_is_discarded_with_its_build(first_build, tmp_path):
+    root, _, build = first_build
+    nquads = cache_copy(build, tmp_path / "cache")
+    report = nquads.with_suffix(".report.nt")
+    report.write_text(report.read_text().replace("Warning", "Info"))
+    rebuilt = built_store(root, nquads.parent)
+    assert not rebuilt.reused and "report" in rebuilt.discarded
+
+
+def test_a_build_without_its_manifest_is_not_trusted(first_build, tmp_path):
+    root, _, build = first_build
+    nquads = cache_copy(build, tmp_path / "cache")
+    nquads.with_suffix(".json").unlink()
+    rebuilt = built_store(root, nquads.parent)
+    assert not rebuilt.reused and "manifest" in rebuilt.discarded
+
+
+def test_serve_does_not_answer_from_a_tampered_build(first_build, tmp_path):
+    import requests
+
+    _, _, build = first_build
+    damaged = cache_copy(build, tmp_path / "cache")
+    damaged.write_bytes(_flip_a_byte_of_an_iri(build.nquads.read_bytes()))
+    environment = {"HER2GRAPH_CACHE_DIR": str(damaged.parent)}
+    with running_service(env=environment, log_path=tmp_path / "serve.log") as running:
+        assert "not trusted" in running.log and "reused the validated build" not in running.log
+        asked = {"query": "ASK { <https://w3id.org/her2graph/resource/urastuzumab-emtansine> ?p ?o }"}
+        answer = requests.get(f"{running.url}/sparql", params=asked, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200 and answer.json()["boolean"] is False
+
+
+# ------------------------------------------------------------- a cache folder that cannot be written
+
+def _mount_namespace_or_skip():
+    """A command prefix that runs the service in its own user and mount namespaces (to mount a read-only or
+    a full folder over the cache, as an unprivileged user can), or a skip when the machine does not allow it."""
+    import subprocess
+
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a mount namespace here: {probe.stderr.decode().strip()}")
+
+
+@pytest.mark.parametrize("mount", ["read-only", "full"])
+def test_serve_starts_without_the_cache_when_the_cache_folder_cannot_be_written(tmp_path, mount):
+    import requests
+
+    _mount_namespace_or_skip()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    how = f"mount -o bind,ro {cache} {cache}" if mount == "read-only" else f"mount -t tmpfs -o size=64k tmpfs {cache}"
+    wrapper = ("unshare", "-rm", "sh", "-c", f'{how} && exec "$@"', "sh")
+    environment = {"HER2GRAPH_CACHE_DIR": str(cache)}
+    with running_service(env=environment, log_path=tmp_path / "serve.log", wrapper=wrapper) as running:
+        warnings = [line for line in running.log.splitlines() if "warning" in line.lower()]
+        assert len(warnings) == 1 and str(cache) in warnings[0], running.log
+        assert "Traceback" not in running.log
+        answer = requests.get(f"{running.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                              headers={"Accept": "application/sparql-results+json"})
+        assert answer.json()["boolean"] is True

@@ -302,6 +302,11 @@ def _validated_build(cache_dir: str | None):
         print(format_text(invalid.report), file=sys.stderr)
         print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
         return None
+    if build.discarded:
+        print(f"her2graph serve: the cached build was not trusted, since {build.discarded}: discarded and built "
+              "again", file=sys.stderr, flush=True)
+    if build.warning:
+        print(f"her2graph serve: warning: {build.warning}", file=sys.stderr, flush=True)
     how = "reused the validated build" if build.reused else "validated the graph and built"
     print(f"her2graph serve: {how} {build.nquads} in {build.seconds:.1f} s", file=sys.stderr, flush=True)
     return build
