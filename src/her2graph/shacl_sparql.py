@@ -17,10 +17,13 @@ sh:datatype constraint reads; the datatype checks run on those, in Python.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
+from decimal import Decimal
+from functools import lru_cache, partial
 from typing import Callable
 
 import pyoxigraph as ox
@@ -32,6 +35,8 @@ from rdflib.term import Node
 
 from .namespaces import SH
 
+THREADS = 4
+"""Queries evaluated at once (Oxigraph releases the interpreter lock while it evaluates)."""
 _XSD = str(XSD)
 _STRING = ox.NamedNode(str(XSD.string))
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -76,17 +81,24 @@ class ValidationData:
     store: ox.Store
     written: dict[ox.NamedNode, dict] = field(default_factory=dict)
     typed_literals: set = field(default_factory=set)
-    """Every distinct literal of an XSD datatype other than xsd:string, as written."""
+    """Every distinct literal of an XSD datatype other than xsd:string, as written (of what was add()ed)."""
+    unscanned: list = field(default_factory=list)
+    """Parsers of what was only note()d: scanned for its typed literals when a result first needs one."""
     _written_forms: dict | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def written_form(self, term):
         """The literal as written, for a literal as the store gives it back (Oxigraph writes numbers in their
         canonical form: "0.70" is given back as "0.7"); the term itself when it was not rewritten, or when
         several written forms share its canonical one."""
-        if not isinstance(term, ox.Literal):
+        if not isinstance(term, ox.Literal) or term.datatype == _STRING or term.language:
             return term
-        if self._written_forms is None:
-            self._written_forms = _written_forms(self.typed_literals)
+        with self._lock:
+            if self._written_forms is None:
+                for parse in self.unscanned:
+                    self.typed_literals |= _typed_literals(parse())
+                self.unscanned.clear()
+                self._written_forms = _written_forms(self.typed_literals)
         return self._written_forms.get(term, term)
 
 
@@ -101,6 +113,28 @@ class DataLoader:
         """Add quads (kept in their graph) or triples (to the default graph)."""
         self.data.store.bulk_extend(self._noted(statements))
 
+    def note(self, parse: Callable[[], Iterable]) -> str:
+        """Keep what add() keeps of the triples `parse()` gives, without adding them (the caller loads the same
+        triples into the store by itself, faster); their typed literals are read only if a result needs one.
+        Blank nodes get new labels in each parse, so the answer says how far the triples hold them: "none",
+        "some" (the caller must load them once and copy them, not parse them twice), or "kept" (one holds a
+        kept object: nothing was kept, the caller must add() them instead)."""
+        written = self.data.written
+        found: list = []
+        blank = False
+        for triple in parse():
+            if triple.predicate in written:
+                if type(triple.subject) is ox.BlankNode:
+                    return "kept"
+                found.append(triple)
+            elif not blank and (type(triple.object) is ox.BlankNode or type(triple.subject) is ox.BlankNode):
+                blank = True
+        for triple in found:
+            written[triple.predicate][triple.subject].append(triple.object)
+        self.data.unscanned.append(parse)
+        self.data._written_forms = None
+        return "some" if blank else "none"
+
     def _noted(self, statements: Iterable) -> Iterator[ox.Quad]:
         written, typed = self.data.written, self.data.typed_literals
         self.data._written_forms = None
@@ -109,7 +143,7 @@ class DataLoader:
             if kept is not None:
                 kept[statement.subject].append(statement.object)
             value = statement.object
-            if type(value) is ox.Literal and value.datatype.value.startswith(_XSD) and value.datatype != _STRING:
+            if type(value) is ox.Literal and value.datatype != _STRING and value.datatype.value.startswith(_XSD):
                 typed.add(value)
             if isinstance(statement, ox.Triple):
                 statement = ox.Quad(statement.subject, statement.predicate, statement.object, ox.DefaultGraph())
@@ -149,20 +183,23 @@ class CompiledShapes:
         return {check.written[0] for check in self.checks if check.written}
 
     def run(self, data: ValidationData, focus_nodes: Iterable | None = None) -> list[Finding]:
-        """Every result of the shapes on `data`; with `focus_nodes`, only those nodes are validated."""
+        """Every result of the shapes on `data`; with `focus_nodes`, only those nodes are validated.
+
+        The queries run in threads: Oxigraph evaluates without holding the interpreter lock."""
         restriction = None if focus_nodes is None else _values_block(focus_nodes)
-        findings: list[Finding] = []
-        focus_cache: dict[Node, list] = {}
-        for check in self.checks:
-            if check.written:
-                if check.shape not in focus_cache:
-                    focus_cache[check.shape] = [row["this"] for row in data.store.query(
-                        _select("?this", self.focus_queries[check.shape], restriction))]
-                findings.extend(self._written_findings(check, data, focus_cache[check.shape]))
-            else:
-                query = check.query.replace("#FOCUS#", _focus_group(self.focus_queries[check.shape], restriction))
-                findings.extend(self._findings(check, data.store.query(query), data))
-        return findings
+        focus_cache: dict[str, list] = {}
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            parts = pool.map(lambda check: list(self._run_check(check, data, restriction, focus_cache)), self.checks)
+            return list(dict.fromkeys(finding for part in parts for finding in part))
+
+    def _run_check(self, check: _Check, data: ValidationData, restriction, focus_cache) -> Iterator[Finding]:
+        targets = self.focus_queries[check.shape]
+        if check.written:
+            if targets not in focus_cache:
+                focus_cache[targets] = [row["this"] for row in data.store.query(_select("?this", targets, restriction))]
+            return self._written_findings(check, data, focus_cache[targets])
+        query = check.query.replace("#FOCUS#", _focus_group(targets, restriction))
+        return self._findings(check, data.store.query(query), data)
 
     # ------------------------------------------------------------------------------- which shapes, which focus
 
@@ -386,6 +423,11 @@ class CompiledShapes:
 
 # ------------------------------------------------------------------------------------------------ helpers
 
+def _typed_literals(triples: Iterable) -> set:
+    return {triple.object for triple in triples if type(triple.object) is ox.Literal
+            and triple.object.datatype != _STRING and triple.object.datatype.value.startswith(_XSD)}
+
+
 def _written_forms(literals: set) -> dict:
     """For each literal Oxigraph stores in another form, that form mapped to the literal as written (found by
     storing them all once); forms that several written literals share are left out."""
@@ -405,20 +447,6 @@ def _component_of(constraint: URIRef) -> URIRef:
     return SH[f"{name[0].upper()}{name[1:]}ConstraintComponent"]
 
 
-def _in_range(value, bound: Literal, comparison: URIRef) -> bool:
-    """SHACL 4.3 on a value as written, compared as pySHACL compares (its compare_literal, over rdflib's
-    values): so an ill-typed literal such as "0"^^xsd:positiveInteger is judged as pySHACL judges it."""
-    value = rdflib_term(value)
-    if not isinstance(value, Literal) or isinstance(value.value, str) != isinstance(bound.value, str):
-        return False
-    try:
-        order = compare_literal(value, bound)
-    except (TypeError, NotImplementedError):
-        return False
-    return {SH.minInclusive: order >= 0, SH.minExclusive: order > 0, SH.maxInclusive: order <= 0,
-            SH.maxExclusive: order < 0}[comparison]
-
-
 def _has_datatype(value, datatype: Node) -> bool:
     """SHACL 4.1.2: a literal of that datatype, well formed for it (pySHACL's reading, with rdflib's)."""
     if not isinstance(value, ox.Literal):
@@ -427,7 +455,51 @@ def _has_datatype(value, datatype: Node) -> bool:
         return datatype == RDF.langString
     if value.datatype.value != str(datatype):
         return False
-    return not getattr(rdflib_term(value), "ill_typed", False)
+    return not _ill_typed(value)
+
+
+_PLAIN_FORMS = {str(XSD.decimal): re.compile(r"-?[0-9]+(\.[0-9]+)?"), str(XSD.integer): re.compile(r"-?[0-9]+"),
+                str(XSD.nonNegativeInteger): re.compile(r"[0-9]+"), str(XSD.positiveInteger): re.compile(r"0*[1-9][0-9]*"),
+                str(XSD.boolean): re.compile(r"true|false"), str(XSD.string): re.compile(r".*", re.DOTALL)}
+"""Lexical forms that rdflib reads as well-typed for sure: checked without building an rdflib literal (a
+hundred thousand offsets and numbers at a million triples); anything else is judged by rdflib itself."""
+
+
+@lru_cache(maxsize=1 << 16)
+def _ill_typed(value: ox.Literal) -> bool:
+    form = _PLAIN_FORMS.get(value.datatype.value)
+    if form is not None and form.fullmatch(value.value):
+        return False
+    return bool(getattr(rdflib_term(value), "ill_typed", False))
+
+
+def _in_range(value, bound: Literal, comparison: URIRef) -> bool:
+    """SHACL 4.3 on a value as written, compared as pySHACL compares (its compare_literal, over rdflib's
+    values): so an ill-typed literal such as "0"^^xsd:positiveInteger is judged as pySHACL judges it. A
+    number written plainly is compared as a Decimal, which is what that comes to."""
+    if (isinstance(value, ox.Literal) and value.datatype.value in _NUMERIC_FORMS and not value.language
+            and _NUMERIC_FORMS[value.datatype.value].fullmatch(value.value) and isinstance(bound.value, (int, Decimal))):
+        order = (Decimal(value.value) > bound.value) - (Decimal(value.value) < bound.value)
+    else:
+        order = _pyshacl_order(value, bound)
+        if order is None:
+            return False
+    return {SH.minInclusive: order >= 0, SH.minExclusive: order > 0, SH.maxInclusive: order <= 0,
+            SH.maxExclusive: order < 0}[comparison]
+
+
+_NUMERIC_FORMS = {datatype: form for datatype, form in _PLAIN_FORMS.items()
+                  if datatype not in (str(XSD.boolean), str(XSD.string))}
+
+
+def _pyshacl_order(value, bound: Literal) -> int | None:
+    value = rdflib_term(value)
+    if not isinstance(value, Literal) or isinstance(value.value, str) != isinstance(bound.value, str):
+        return None
+    try:
+        return compare_literal(value, bound)
+    except (TypeError, NotImplementedError):
+        return None
 
 
 def rdflib_term(term):
