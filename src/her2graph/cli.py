@@ -308,7 +308,8 @@ def _validated_build(cache_dir: str | None):
     if build.warning:
         print(f"her2graph serve: warning: {build.warning}", file=sys.stderr, flush=True)
     how = "reused the validated build" if build.reused else "validated the graph and built"
-    print(f"her2graph serve: {how} {build.nquads} in {build.seconds:.1f} s", file=sys.stderr, flush=True)
+    what = f" (validated {build.validated})" if build.validated else ""
+    print(f"her2graph serve: {how} {build.nquads} in {build.seconds:.1f} s{what}", file=sys.stderr, flush=True)
     return build
 
 

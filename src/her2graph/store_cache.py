@@ -44,9 +44,12 @@ from .namespaces import GRAPH, SH
 CACHE_DIR_VARIABLE = "HER2GRAPH_CACHE_DIR"
 CACHE_FORMAT = "her2graph-store-2"
 """Changes whenever the layout of a build changes, so old builds are not mistaken for new ones."""
+COPIES_FOLDER = "files"
+"""Beside the builds: a copy of each data file they were made from, by digest (for incremental validation)."""
 KEPT_BUILDS = 4
 """Builds kept in the cache folder (most recently used first): enough for a few data folders side by side."""
-DEFINING_MODULES = ("dataset.py", "validation.py", "shacl_sparql.py", "store_loading.py", "store_cache.py")
+DEFINING_MODULES = ("dataset.py", "validation.py", "shacl_sparql.py", "store_loading.py", "incremental_validation.py",
+                    "store_cache.py")
 """Our modules whose code decides what a build holds and whether it is valid: part of the digest."""
 DEFINING_PACKAGES = ("rdflib", "pyshacl", "pyoxigraph")
 
@@ -72,6 +75,8 @@ class BuiltStore:
     """Why a build found in the cache was not trusted, and so discarded and built again."""
     warning: str | None = None
     """Why the build is not kept in the cache folder (read-only, full), if it is not."""
+    validated: str | None = None
+    """What was validated to make the build: the whole graph, or what a change of files can affect."""
 
     def quads(self) -> int:
         """How many quads the build holds (the named graphs' triples and their merge's)."""
@@ -91,26 +96,31 @@ def cache_dir() -> Path:
 def input_digest(root: Path | None = None) -> str:
     """SHA-256 of everything a build depends on, as hex."""
     root = root or data_root()
-    digest = hashlib.sha256()
+    return _digest_of([("base", base_digest(root).encode())] + [
+        (f"{spec.iri} {path.relative_to(root)}", path.read_bytes())
+        for spec in named_graph_specs(root) for path in spec.files(root)])
 
-    def add(label: str, content: bytes) -> None:
+
+def base_digest(root: Path) -> str:
+    """SHA-256 of what a build depends on besides the data files: format, code, libraries, the named-graphs
+    table, the shapes. Builds with the same base digest differ only in data: one can be validated from the
+    other incrementally."""
+    here = Path(__file__).parent
+    shapes = shapes_dir(root)
+    return _digest_of(
+        [("format", CACHE_FORMAT.encode()), ("her2graph", __version__.encode())]
+        + [(package, _package_version(package).encode()) for package in DEFINING_PACKAGES]
+        + [(module, (here / module).read_bytes()) for module in DEFINING_MODULES]
+        + [(NAMED_GRAPHS_TABLE, (graph_dir(root) / NAMED_GRAPHS_TABLE).read_bytes())]
+        + [(f"shapes {path.relative_to(shapes)}", path.read_bytes())
+           for path in sorted(p for p in shapes.rglob("*") if p.is_file())])
+
+
+def _digest_of(parts) -> str:
+    digest = hashlib.sha256()
+    for label, content in parts:
         digest.update(f"{label}\0{len(content)}\0".encode())
         digest.update(content)
-
-    add("format", CACHE_FORMAT.encode())
-    add("her2graph", __version__.encode())
-    for package in DEFINING_PACKAGES:
-        add(package, _package_version(package).encode())
-    here = Path(__file__).parent
-    for module in DEFINING_MODULES:
-        add(module, (here / module).read_bytes())
-    add(NAMED_GRAPHS_TABLE, (graph_dir(root) / NAMED_GRAPHS_TABLE).read_bytes())
-    for spec in named_graph_specs(root):
-        for path in spec.files(root):
-            add(f"{spec.iri} {path.relative_to(root)}", path.read_bytes())
-    shapes = shapes_dir(root)
-    for path in sorted(p for p in shapes.rglob("*") if p.is_file()):
-        add(f"shapes {path.relative_to(shapes)}", path.read_bytes())
     return digest.hexdigest()
 
 
@@ -136,15 +146,15 @@ def built_store(root: Path | None = None, folder: Path | None = None) -> BuiltSt
         _discard(path)
     warning = None
     try:
-        _build(root, path)
+        validated = _build(root, path)
     except OSError as error:
         warning = (f"cannot keep the build in the cache folder {folder} ({error.strerror or error}); serving "
                    "without the cache: the next start will validate again")
         path = _private_folder() / f"{digest}.nq"
-        _build(root, path)
+        validated = _build(root, path)
     else:
         _forget_old_builds(folder)
-    return BuiltStore(path, digest, False, time.perf_counter() - started, discarded, warning)
+    return BuiltStore(path, digest, False, time.perf_counter() - started, discarded, warning, validated)
 
 
 def build_damage(path: Path) -> str | None:
@@ -171,7 +181,10 @@ def build_damage(path: Path) -> str | None:
     return None
 
 
-def _build(root: Path, path: Path) -> None:
+def _build(root: Path, path: Path) -> str:
+    """Load, validate (incrementally from an earlier build of the same data folder where one is in the cache)
+    and write the build; what was validated, in words."""
+    from .incremental_validation import file_digests
     from .shacl_sparql import UnsupportedShapes
     from .store_loading import load_validation_data
     from .validation import compile_shapes, load_shapes, report_graph_of, store_report
@@ -182,16 +195,72 @@ def _build(root: Path, path: Path) -> None:
     except UnsupportedShapes:  # shapes the SPARQL engine cannot run: pySHACL validates, the store is built as usual
         compiled = None
     data = load_validation_data(root, compiled.datatype_predicates if compiled else ())
-    findings = compiled.run(data) if compiled else _findings_of_pyshacl(root)
+    base, files = base_digest(root), file_digests(root)
+    if compiled is None:
+        findings, validated = _findings_of_pyshacl(root), "the whole graph (with pySHACL)"
+    else:
+        findings, validated = _findings(root, path.parent, base, compiled, data)
     if any(finding.severity == SH.Violation for finding in findings):
         raise GraphNotValid(store_report(findings, shapes, data.store))
     path.parent.mkdir(parents=True, exist_ok=True)
     report = report_graph_of(findings, shapes).serialize(format="nt", encoding="utf-8")
     nquads = _written(path, lambda temporary: data.store.dump(temporary, format=pyoxigraph.RdfFormat.N_QUADS))
     _written(_report_path(path), lambda temporary: Path(temporary).write_bytes(report))
+    _keep_copies(root, files, path.parent)
     manifest = {"format": CACHE_FORMAT, "nquads_sha256": nquads[0], "nquads_bytes": nquads[1],
-                "report_sha256": hashlib.sha256(report).hexdigest()}
+                "report_sha256": hashlib.sha256(report).hexdigest(), "root": str(root.resolve()), "base": base,
+                "files": files}
     _written(_manifest_path(path), lambda temporary: Path(temporary).write_text(json.dumps(manifest, indent=1)))
+    return validated
+
+
+def _findings(root: Path, folder: Path, base: str, compiled, data) -> tuple[list, str]:
+    """The findings on `data`: those of an earlier build of the same folder, but for the focus nodes a change
+    of its files can affect, validated again; else all of them."""
+    from .incremental_validation import change_between
+    from .validation import findings_of
+
+    previous = _previous_build(folder, root, base)
+    change = previous and change_between(root, previous[0]["files"], folder / COPIES_FOLDER, data.store)
+    if not change:
+        return compiled.run(data), "the whole graph"
+    focus = change.focus_nodes
+    kept = [finding for finding in findings_of(previous[1]) if _oxigraph(finding.focus) not in focus]
+    fresh = compiled.run(data, focus_nodes=focus) if focus else []
+    changed = len(change.added) + len(change.removed)
+    return kept + fresh, (f"incrementally: {len(focus)} focus nodes that {changed} changed triples can affect, "
+                          f"from the build {previous[2].name}")
+
+
+def _previous_build(folder: Path, root: Path, base: str):
+    """(manifest, report graph, path) of the most recent intact build of the same data folder and base."""
+    from rdflib import Graph
+
+    candidates = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True) if folder.is_dir() else []
+    for manifest_path in candidates:
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(manifest, dict) or manifest.get("root") != str(root.resolve()) or \
+                manifest.get("base") != base or not isinstance(manifest.get("files"), dict):
+            continue
+        nquads = manifest_path.with_suffix(".nq")
+        if build_damage(nquads) is None:
+            return manifest, Graph().parse(_report_path(nquads), format="nt"), nquads
+    return None
+
+
+def _oxigraph(node):
+    from .shacl_sparql import oxigraph_term
+
+    return oxigraph_term(node)
+
+
+def _keep_copies(root: Path, files: dict, folder: Path) -> None:
+    from .incremental_validation import keep_copies
+
+    keep_copies(root, files, folder / COPIES_FOLDER)
 
 
 def _findings_of_pyshacl(root: Path) -> list:
@@ -271,6 +340,16 @@ def _forget_old_builds(folder: Path) -> None:
     builds = sorted(folder.glob("*.nq"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in builds[KEPT_BUILDS:]:
         _discard(old)
+    kept = set()
+    for build in builds[:KEPT_BUILDS]:
+        try:
+            files = json.loads(_manifest_path(build).read_text(encoding="utf-8")).get("files", {})
+            kept |= {digest + Path(name).suffix for name, digest in files.items()}
+        except (OSError, ValueError, AttributeError):
+            continue
+    for copy in (folder / COPIES_FOLDER).glob("*"):
+        if copy.name not in kept:
+            copy.unlink(missing_ok=True)
 
 
 def _package_version(name: str) -> str:

@@ -68,7 +68,7 @@ def _bulk_load(store: ox.Store, path: Path, graph) -> None:
         raise DataFileError(path, f"not valid RDF: {' '.join(str(error).split())}") from None
 
 
-def parsed_triples(path: Path, lenient: bool = False):
+def parsed_triples(path: Path, lenient: bool = False, base_iri: str | None = None):
     """The triples of one file, as pyoxigraph parses them (literals as written); DataFileError on bad syntax
     (raised while they are read: a store they went into is to be dropped). `lenient`: IRIs are not checked
     (for a second reading of a file the store has loaded strictly)."""
@@ -76,7 +76,7 @@ def parsed_triples(path: Path, lenient: bool = False):
     if rdf_format is None:
         raise DataFileError(path, f"unknown RDF file suffix {path.suffix!r}; use one of {sorted(_FORMAT_BY_SUFFIX)}")
     try:
-        yield from ox.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(),
+        yield from ox.parse(path=str(path), format=rdf_format, base_iri=base_iri or path.resolve().as_uri(),
                             rename_blank_nodes=True, lenient=lenient)
     except OSError as error:
         raise DataFileError(path, f"cannot read ({error.strerror or error})") from None
