@@ -40,7 +40,7 @@ def test_a_changed_number_is_validated_incrementally_and_gives_the_full_report(b
     trials.write_text(trials.read_text(encoding="utf-8").replace("h2g:pValue 0.08", "h2g:pValue 0.02", 1))
     build = built_store(root, cache)
     assert build.validated.startswith("incrementally") and "focus nodes" in build.validated, build.validated
-    focus_count = int(build.validated.split(": ")[1].split()[0])
+    focus_count = int(build.validated.split("the ")[1].split()[0])
     assert 0 < focus_count < 40  # a few nodes around one hazard ratio, of about 300 typed nodes
     from her2graph.dataset import load_dataset
     from her2graph.validation import report_of, findings_of, load_shapes

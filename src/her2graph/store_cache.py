@@ -228,8 +228,7 @@ def _findings(root: Path, folder: Path, base: str, compiled, data) -> tuple[list
     kept = [finding for finding in findings_of(previous[1]) if _oxigraph(finding.focus) not in focus]
     fresh = compiled.run(data, focus_nodes=focus) if focus else []
     changed = len(change.added) + len(change.removed)
-    return kept + fresh, (f"incrementally: {len(focus)} focus nodes that {changed} changed triples can affect, "
-                          f"from the build {previous[2].name}")
+    return kept + fresh, f"incrementally: the {len(focus)} focus nodes {changed} changed triples can reach"
 
 
 def _previous_build(folder: Path, root: Path, base: str):

@@ -147,7 +147,7 @@ def report_graph_of(findings: Iterable[Finding], shapes: Graph) -> Graph:
     node = BNode()
     findings = sorted(set(findings), key=lambda f: tuple(map(str, (f.severity, f.focus, f.shape, f.value, f.component))))
     report.add((node, RDF.type, SH.ValidationReport))
-    report.add((node, SH.conforms, Literal(not any(f.severity == SH.Violation for f in findings))))
+    report.add((node, SH.conforms, Literal(not findings)))  # as SHACL defines it: warnings count too
     for finding in findings:
         result = BNode()
         report.add((node, SH.result, result))

@@ -66,6 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run: the shipped graph, 1 s measurements")
     parser.add_argument("--work-dir", type=Path, help="where data, builds and stores go (default: a temporary "
                         "folder); reuse one to keep the builds between runs")
+    parser.add_argument("--startup", action="store_true", help="only the start-up and validation table: a "
+                        "first start, a start from the cached build and one after a one-file change, with memory")
     parser.add_argument("--keep-builds", action="store_true", help="do not measure cold starts: reuse builds "
                         "already in the work folder's cache")
 
@@ -76,6 +78,8 @@ def run(args) -> int:
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"her2graph benchmark: working in {work}", flush=True)
+    if args.startup:
+        return _run_startup(work, settings["sizes"], written=False)
     results = []
     for size in settings["sizes"]:
         measured = measure_size(size, work, settings, args.keep_builds)
@@ -83,6 +87,8 @@ def run(args) -> int:
         results.append(measured)
         write_json(results, work / "results.json")
     print(targets_report(results), flush=True)
+    if not args.quick:
+        _run_startup(work, settings["sizes"], written=True)
     print(f"her2graph benchmark: figures in {work / 'results.json'}", flush=True)
     return 0
 
@@ -167,6 +173,23 @@ def _measure_throughput(measured: SizeMeasurements, servers: dict, query_files, 
         for name in names[number % len(names):] + names[:number % len(names)]:
             rounds[name].append(measure_throughput(servers[name].url, query_files, seconds))
     measured.throughput = {name: combined(parts) for name, parts in rounds.items()}
+
+
+def _run_startup(work: Path, sizes, written: bool) -> int:
+    """The start-up table (benchmark/startup.py) of `sizes`; `written`: their data folders are there already."""
+    from .startup import measure_startup, startup_report, write_startup_json
+
+    results = []
+    for size in sizes:
+        _progress(size, "start-up: first start, from the cached build, after a one-file change")
+        if written and SIZES[size] is not None:
+            root, source = work / "data" / size, work / "data" / size / "source"
+        else:
+            root, source = _data_folder(size, work)
+        results.append(measure_startup(size, root, source, work))
+        write_startup_json(results, work / "startup.json")
+    print(startup_report(results), flush=True)
+    return 0
 
 
 def _data_folder(size: str, work: Path) -> tuple[Path, Path | None]:
