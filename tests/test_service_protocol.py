@@ -331,7 +331,7 @@ def test_a_browser_asking_the_endpoint_for_html_is_sent_to_the_query_page(endpoi
 
 
 def test_unknown_parameters_are_ignored(endpoint):
-    response = requests.get(endpoint, params={"query": "ASK {}", "format": "json", "output": "json"})
+    response = requests.get(endpoint, params={"query": "ASK {}", "callback": "f", "timeout": "9"})
     assert boolean(response)
 
 

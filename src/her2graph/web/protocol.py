@@ -6,6 +6,10 @@ parameters in the URL). `query` must be given exactly once; `default-graph-uri` 
 number of times. The service is read-only: the update operation (§2.2) is refused as such. Bodies and
 parameters must be UTF-8: a body in another charset, or bytes that are not UTF-8, are refused rather than
 guessed at, and nothing is silently replaced.
+
+Beyond the protocol, `format=` or `output=` (Fuseki's and Virtuoso's habit, for tools that cannot set an
+Accept header, such as `pandas.read_csv(url + "&format=csv")`) names the answer's format; given, it wins
+over Accept. Each may be given once, and both only with the same value.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from .query_guard import MAX_IRI_LENGTH
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+FORMAT_PARAMETERS = ("format", "output")
 MAX_PARAMETERS = 1000
 """Most parameters in one request (URL and form together)."""
 
@@ -44,6 +49,8 @@ class QueryOperation:
     query: str
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
+    format_name: str | None = None
+    """The format= (or output=) parameter: a short name or a media type (negotiation.named_format)."""
 
 
 def read_query_operation(method: str, content_type: str | None, content_encoding: str | None,
@@ -88,7 +95,17 @@ def _operation(parameters: list[tuple[str, str]], query: str | None = None) -> Q
                             f"{SPARQL_QUERY}); this request has {len(queries) or 'none'}")
     return QueryOperation(queries[0],
                           _graph_iris(parameters, "default-graph-uri"),
-                          _graph_iris(parameters, "named-graph-uri"))
+                          _graph_iris(parameters, "named-graph-uri"),
+                          _format_name(parameters))
+
+
+def _format_name(parameters: list[tuple[str, str]]) -> str | None:
+    given = [(key, value) for key, value in parameters if key in FORMAT_PARAMETERS]
+    keys, values = [key for key, _ in given], {value for _, value in given}
+    if len(set(keys)) < len(keys) or len(values) > 1:
+        raise ProtocolError("give the answer's format once (format= or output=, the same value if both); "
+                            f"this request has {', '.join(f'{key}={value}' for key, value in given)}")
+    return given[0][1] if given else None
 
 
 def _graph_iris(parameters: list[tuple[str, str]], name: str) -> tuple[str, ...]:

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint, /sparql: check the request, parse its parameters, evaluate, negotiate.
 
 A GET with no parameter is a request for the SPARQL 1.1 Service Description (§2 of that spec), in RDF; a
-browser that prefers HTML is sent to the query page instead.
+browser that prefers HTML is sent to the query page instead. `format=`/`output=` choose the answer's format
+in place of Accept (protocol.py).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from .app import service
 from .descriptions import rdf_response, service_description
-from .negotiation import CONTENT_TYPES, LINKED_DATA, table_for
+from .negotiation import CONTENT_TYPES, LINKED_DATA, named_format, table_for
 from .protocol import read_query_operation
 
 blueprint = Blueprint("sparql", __name__)
@@ -24,7 +25,9 @@ def endpoint() -> Response:
         return _service_description()
     engine = service().engine
     query = engine.prepare(operation.query)
-    media_type = table_for(query.form).choose(request.accept_mimetypes)
+    table = table_for(query.form)
+    media_type = (named_format(operation.format_name, table) if operation.format_name
+                  else table.choose(request.accept_mimetypes))
     answer = engine.evaluate(query, operation.default_graph_uris, operation.named_graph_uris, media_type,
                              base_iri=request.base_url)
     response = Response(answer.body, content_type=CONTENT_TYPES[answer.media_type])
