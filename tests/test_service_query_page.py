@@ -58,6 +58,25 @@ def test_a_query_in_the_address_fills_the_editor(service):
     assert "ASK { &lt;x:y&gt; ?p ?o }" in html
 
 
+def test_editing_a_query_file_while_serving_leaves_the_page_as_it_started(tmp_path):
+    """Issue 13, item 10: the examples are read once at start; a half-saved query file is not a 500."""
+    from service_process import running_service
+
+    from her2graph.locations import data_root
+
+    root = tmp_path / "data"
+    root.mkdir()
+    for folder in ("ontology", "graph", "shapes", "mappings", "release", "docs"):
+        (root / folder).symlink_to(data_root() / folder)
+    shutil.copytree(data_root() / "queries", root / "queries")
+    first = competency_queries()[0]
+    with running_service(data=root, log_path=tmp_path / "serve.log") as running:
+        (root / "queries" / f"{first.name}.rq").write_text("SELECT * WHERE {", encoding="utf-8")
+        response = requests.get(running.url + "/")
+    assert response.status_code == 200
+    assert first.title.replace("'", "&#39;") in response.text
+
+
 @pytest.fixture(scope="module")
 def browser():
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not shutil.which("chromium"):
