@@ -84,9 +84,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ResponseReplay(app.wsgi_app, answers, app.config["MAX_BODY"])
 
     register_error_handlers(app)
-    from . import descriptions, documentation, linked_data, query_page, sparql
+    from . import descriptions, documentation, linked_data, query_page, search, sparql
 
-    for module in (sparql, query_page, linked_data, descriptions, documentation):
+    for module in (sparql, query_page, linked_data, descriptions, documentation, search):
         app.register_blueprint(module.blueprint)
     if app.config.get("NOOP_ENDPOINT"):
         from . import noop

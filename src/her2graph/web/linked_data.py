@@ -89,7 +89,7 @@ def _describe(iri: str) -> Response:
     try:
         node = str(pyoxigraph.NamedNode(iri))  # a valid IRI cannot break out of <…> in the queries below
     except ValueError:
-        abort(404)
+        abort(404, _not_held(iri))
     media_type = _chosen_media_type()
     graph = next((entry for entry in service().summary().graphs if entry[0] == iri), None)
     if media_type == "text/html":
@@ -99,12 +99,16 @@ def _describe(iri: str) -> Response:
                  else _DESCRIPTION.replace("$node", node))
         engine = service().engine
         if not graph and not engine.select(f"SELECT ?x WHERE {{ {{ {node} ?x ?o }} UNION {{ ?s ?x {node} }} }} LIMIT 1"):
-            abort(404)
+            abort(404, _not_held(iri))
         answer = engine.evaluate(engine.prepare(query), media_type=media_type, capped=False)
         response = Response(answer.body, content_type=CONTENT_TYPES[answer.media_type])
     response.vary.add("Accept")
     response.headers["Content-Location"] = request.path
     return response
+
+
+def _not_held(iri: str) -> str:
+    return f"nothing in this graph has the IRI {iri}; search for it by name"
 
 
 _DESCRIPTION = _PREAMBLE + """CONSTRUCT {
@@ -133,7 +137,7 @@ def _page(iri: str, node: str, graph) -> Response:
         UNION {{ GRAPH ?g {{ ?other ?p {node} }} BIND("in" AS ?direction) }}
     }} ORDER BY ?p ?other""")
     if not links and not graph:
-        abort(404)
+        abort(404, _not_held(iri))
     spans = engine.select(_PREAMBLE + f"""SELECT ?span ?start ?end ?document ?fileName WHERE {{
         {node} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?selector .
         ?selector oa:start ?start ; oa:end ?end .

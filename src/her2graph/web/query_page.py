@@ -40,3 +40,9 @@ def page() -> Response:
                            endpoint=url_for("sparql.endpoint"),
                            endpoint_url=url_for("sparql.endpoint", _external=True), yasgui=YASGUI)
     return Response(html, content_type=CONTENT_TYPES["text/html"])
+
+
+@blueprint.route("/favicon.ico")
+def favicon() -> Response:
+    """The icon, for clients that ask for it at the conventional address rather than read the pages' link."""
+    return current_app.send_static_file("favicon.svg")

@@ -1,15 +1,15 @@
 """The SPARQL 1.1 Protocol endpoint, /sparql: check the request, parse its parameters, evaluate, negotiate.
 
-A GET with no parameter is a request for the SPARQL 1.1 Service Description (§2 of that spec), in RDF; a
-browser that prefers HTML is sent to the query page instead. `format=`/`output=` choose the answer's format
+A GET with no parameter is a request for the SPARQL 1.1 Service Description (§2 of that spec), in RDF, or
+as a page for a browser that prefers HTML. `format=`/`output=` choose the answer's format
 in place of Accept (protocol.py).
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from .app import service
-from .descriptions import rdf_response, service_description
+from .descriptions import html_description, rdf_response, service_description
 from .negotiation import CONTENT_TYPES, LINKED_DATA, named_format, table_for
 from .protocol import read_query_operation
 
@@ -39,7 +39,7 @@ def endpoint() -> Response:
 def _service_description() -> Response:
     media_type = LINKED_DATA.choose(request.accept_mimetypes)
     if media_type == "text/html":
-        return _negotiated(redirect(url_for("query_page.page"), 303))
+        return _negotiated(html_description("service.html", url_for("descriptions.void", _external=True)))
     graph = service_description(request.base_url, url_for("descriptions.void", _external=True),
                                 service().summary())
     return _negotiated(rdf_response(graph, media_type))
