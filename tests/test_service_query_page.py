@@ -333,5 +333,38 @@ def test_a_linked_data_page_draws_the_neighbourhood_offline_under_the_content_po
     view = browser.find_element(By.ID, "graph-view")
     WebDriverWait(browser, 20).until(lambda _: view.get_attribute("data-rendered"))
     elements = requests.get(service.url + view.get_attribute("data-elements")).json()
-    assert int(view.get_attribute("data-rendered")) == sum(1 for element in elements if element["group"] == "nodes") > 2
+    assert int(view.get_attribute("data-rendered")) == sum(1 for element in elements if element["group"] == "nodes"
+                                                          and not element["data"].get("group")) > 2
     assert view.find_elements(By.TAG_NAME, "canvas")
+
+
+_LABEL_BOXES = """const cy = document.getElementById('graph-view').cy;
+return cy.nodes(':visible').map((node) => [node.id(), node.renderedBoundingBox({includeLabels: true,
+  includeOverlays: false, includeEdges: false})]);"""
+
+
+def _overlapping(boxes) -> list:
+    return [(a, b) for index, (a, one) in enumerate(boxes) for b, other in boxes[index + 1:]
+            if one["x1"] < other["x2"] - 1 and other["x1"] < one["x2"] - 1
+            and one["y1"] < other["y2"] - 1 and other["y1"] < one["y2"] - 1]
+
+
+def test_the_neighbourhood_is_readable_labels_apart_a_legend_and_similar_links_grouped(service, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(service.url + "/resource/lapatinib")
+    wait_for(browser, "#graph-view[data-rendered]")
+    boxes = browser.execute_script(_LABEL_BOXES)
+    assert len(boxes) > 8 and not _overlapping(boxes)
+    legend = [item.text for item in browser.find_elements(By.CSS_SELECTOR, "#graph-legend li")]
+    assert {"target", "therapy regimen", "neighbours linked the same way", "inferred link"} <= set(legend)
+    groups = browser.execute_script("return document.getElementById('graph-view').cy.nodes('[?group]')"
+                                    ".map((node) => [node.id(), node.data('label')])")
+    group = next(group_id for group_id, label in groups if label == "4 × exact match")
+    hidden = browser.execute_script(f"return document.getElementById('graph-view').cy"
+                                    f".nodes(\"[grouped = '{group}']\").filter(':visible').length")
+    assert hidden == 0
+    browser.execute_script(f"document.getElementById('graph-view').cy.getElementById('{group}').emit('tap')")
+    opened = browser.execute_script(_LABEL_BOXES)
+    assert len(opened) == len(boxes) + 3 and not _overlapping(opened)
+

@@ -47,13 +47,13 @@ class Service:
         data does not change while the service runs). The quads come through the engine (neighbourhood_data)."""
         from rdflib import URIRef
 
-        from ..network_export import cytoscape_elements, neighbourhood_network
+        from ..network_export import neighbourhood_elements, neighbourhood_network
         from .neighbourhood_data import neighbourhood_dataset
 
         around = neighbourhood_dataset(self.engine, iri)
         if around is None:
             return None
-        return cytoscape_elements(neighbourhood_network(around, URIRef(iri)))
+        return neighbourhood_elements(neighbourhood_network(around, URIRef(iri)), URIRef(iri))
 
     def close(self) -> None:
         self.engine.close()
