@@ -28,7 +28,7 @@ def test_a_format_parameter_chooses_the_results_format_over_accept(endpoint, par
 
 @pytest.mark.parametrize("name, rdflib_format", [("turtle", "turtle"), ("ttl", "turtle"), ("ntriples", "nt"),
                                                  ("rdfxml", "xml"), ("jsonld", "json-ld"), ("json", "json-ld"),
-                                                 ("xml", "xml")])
+                                                 ("xml", "xml"), ("json-ld", "json-ld"), ("rdf+xml", "xml")])
 def test_a_format_parameter_chooses_the_graph_syntax(endpoint, name, rdflib_format):
     response = requests.get(endpoint, params={"query": CONSTRUCT, "format": name})
     assert response.status_code == 200
@@ -48,15 +48,17 @@ def test_a_format_the_answer_cannot_take_is_406_naming_the_choices(endpoint):
     assert requests.get(endpoint, params={"query": SELECT, "format": "yaml"}).status_code == 406
 
 
-@pytest.mark.parametrize("params", [{"format": ["csv", "tsv"]}, {"format": "csv", "output": "json"},
-                                    {"format": ["csv", "csv"]}])
-def test_the_format_given_twice_differently_is_400(endpoint, params):
+@pytest.mark.parametrize("params", [{"format": ["csv", "tsv"]}, {"format": "csv", "output": "json"}])
+def test_formats_that_disagree_are_400(endpoint, params):
     response = requests.get(endpoint, params={"query": SELECT, **params})
     assert response.status_code == 400 and "format" in response.text
 
 
-def test_format_and_output_may_agree(endpoint):
-    response = requests.get(endpoint, params={"query": SELECT, "format": "csv", "output": "csv"})
+def test_formats_that_agree_are_one_format_as_sparqlwrapper_sends_them(endpoint):
+    tsv = ["tsv", "text/tab-separated-values"]
+    response = requests.get(endpoint, params={"query": SELECT, "format": tsv, "output": tsv, "results": tsv})
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/tab-separated-values")
+    response = requests.get(endpoint, params={"query": SELECT, "format": "csv", "output": ["csv", ""]})
     assert response.status_code == 200 and list(csv.reader(io.StringIO(response.text)))[0] == ["s"]
 
 

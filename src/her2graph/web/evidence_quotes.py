@@ -8,6 +8,7 @@ page shows the offsets alone.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from ..errors import Her2graphError
 from ..source_text import SourceText, normalise_space, read_source_text, source_dir
@@ -35,8 +36,6 @@ def span_quote(file_name: str | None, sha256: str | None, start: int, end: int) 
 @lru_cache(maxsize=8)
 def _source(folder: str, file_name: str, sha256: str) -> SourceText | None:
     """The verified source file (read once per folder, name and digest), or None if missing or different."""
-    from pathlib import Path
-
     try:
         return read_source_text(file_name, sha256, Path(folder))
     except Her2graphError:

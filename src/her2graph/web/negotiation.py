@@ -103,7 +103,8 @@ FORMAT_NAMES = {
     "turtle": ("text/turtle",), "ttl": ("text/turtle",),
     "ntriples": ("application/n-triples",), "nt": ("application/n-triples",),
     "rdfxml": ("application/rdf+xml",), "rdf": ("application/rdf+xml",),
-    "jsonld": ("application/ld+json",),
+    "jsonld": ("application/ld+json",), "json-ld": ("application/ld+json",),
+    "rdf+xml": ("application/rdf+xml",), "n3": ("text/turtle",),  # SPARQLWrapper's names (Turtle is N3)
 }
 """The short names the format= and output= parameters take (Fuseki's and Virtuoso's habit), each with the
 media types it may stand for: json and xml name the JSON and XML syntax of whichever family the answer is.
@@ -111,10 +112,14 @@ A media type the table offers is taken as a name too."""
 
 
 def named_format(name: str, table: MediaTable) -> str:
-    """The canonical media type of `table` that `name` (a short name or a media type) stands for."""
-    key = name.strip().lower()
+    """The canonical media type of `table` that `name` (a short name or a media type) stands for. A list
+    (SPARQLWrapper sends its Accept value, "application/ld+json,application/x-json+ld") gives the first of
+    its entries that `table` offers."""
     offered = dict(table.entries)
-    candidates = [offered[key]] if key in offered else FORMAT_NAMES.get(key, ())
+    candidates = []
+    for part in name.split(","):
+        key = part.split(";", 1)[0].strip().lower()
+        candidates += [offered[key]] if key in offered else FORMAT_NAMES.get(key, ())
     chosen = next((media_type for media_type in candidates if media_type in table.canonical), None)
     if chosen is None:
         names = [short for short, types in FORMAT_NAMES.items() if set(types) & set(table.canonical)]

@@ -9,7 +9,8 @@ guessed at, and nothing is silently replaced.
 
 Beyond the protocol, `format=` or `output=` (Fuseki's and Virtuoso's habit, for tools that cannot set an
 Accept header, such as `pandas.read_csv(url + "&format=csv")`) names the answer's format; given, it wins
-over Accept. Each may be given once, and both only with the same value.
+over Accept. Clients send several (SPARQLWrapper gives format=, output= and results=, each as a short name
+and a media type): they must all name the same format.
 """
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ class QueryOperation:
     query: str
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
-    format_name: str | None = None
-    """The format= (or output=) parameter: a short name or a media type (negotiation.named_format)."""
+    format_names: tuple[str, ...] = ()
+    """The format= and output= values: short names or media types (negotiation.named_format)."""
 
 
 def read_query_operation(method: str, content_type: str | None, content_encoding: str | None,
@@ -96,16 +97,12 @@ def _operation(parameters: list[tuple[str, str]], query: str | None = None) -> Q
     return QueryOperation(queries[0],
                           _graph_iris(parameters, "default-graph-uri"),
                           _graph_iris(parameters, "named-graph-uri"),
-                          _format_name(parameters))
+                          _format_names(parameters))
 
 
-def _format_name(parameters: list[tuple[str, str]]) -> str | None:
-    given = [(key, value) for key, value in parameters if key in FORMAT_PARAMETERS]
-    keys, values = [key for key, _ in given], {value for _, value in given}
-    if len(set(keys)) < len(keys) or len(values) > 1:
-        raise ProtocolError("give the answer's format once (format= or output=, the same value if both); "
-                            f"this request has {', '.join(f'{key}={value}' for key, value in given)}")
-    return given[0][1] if given else None
+def _format_names(parameters: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Every non-empty format= and output= value (clients such as SPARQLWrapper send several that agree)."""
+    return tuple(value for key, value in parameters if key in FORMAT_PARAMETERS and value.strip())
 
 
 def _graph_iris(parameters: list[tuple[str, str]], name: str) -> tuple[str, ...]:

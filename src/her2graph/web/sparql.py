@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request, url_for
 from .app import service
 from .descriptions import html_description, rdf_response, service_description
 from .negotiation import CONTENT_TYPES, LINKED_DATA, named_format, table_for
-from .protocol import read_query_operation
+from .protocol import ProtocolError, read_query_operation
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -25,15 +25,24 @@ def endpoint() -> Response:
         return _service_description()
     engine = service().engine
     query = engine.prepare(operation.query)
-    table = table_for(query.form)
-    media_type = (named_format(operation.format_name, table) if operation.format_name
-                  else table.choose(request.accept_mimetypes))
+    media_type = _chosen_media_type(operation.format_names, table_for(query.form))
     answer = engine.evaluate(query, operation.default_graph_uris, operation.named_graph_uris, media_type,
                              base_iri=request.base_url)
     response = Response(answer.body, content_type=CONTENT_TYPES[answer.media_type])
     if answer.cache:
         response.headers["X-Cache"] = answer.cache
     return _negotiated(response)
+
+
+def _chosen_media_type(format_names: tuple[str, ...], table) -> str:
+    """The format the format=/output= values name (all the same one), or else the one Accept prefers."""
+    if not format_names:
+        return table.choose(request.accept_mimetypes)
+    named = {named_format(name, table) for name in format_names}
+    if len(named) > 1:
+        raise ProtocolError(f"format= and output= name different formats ({', '.join(format_names)}); "
+                            "give one")
+    return named.pop()
 
 
 def _service_description() -> Response:
