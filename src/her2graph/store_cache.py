@@ -172,9 +172,9 @@ def build_damage(path: Path) -> str | None:
     try:
         if path.stat().st_size != expected[2]:
             return f"its size is {path.stat().st_size} bytes, not the {expected[2]} written"
-        if _file_sha256(path) != expected[1]:
+        if file_sha256(path) != expected[1]:
             return "its content differs from the digest recorded when it was written"
-        if _file_sha256(_report_path(path)) != expected[3]:
+        if file_sha256(_report_path(path)) != expected[3]:
             return "its validation report differs from the digest recorded when it was written"
     except OSError as error:
         return f"it cannot be read ({error.strerror or error})"
@@ -275,7 +275,7 @@ def _written(path: Path, write) -> tuple[str, int]:
     os.close(handle)
     try:
         write(temporary)
-        written = (_file_sha256(Path(temporary)), os.path.getsize(temporary))
+        written = (file_sha256(Path(temporary)), os.path.getsize(temporary))
         os.replace(temporary, path)
         return written
     finally:
@@ -297,7 +297,8 @@ def _ontology_graph(root: Path):
     return ontology
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 22), b""):
