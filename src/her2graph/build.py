@@ -21,7 +21,7 @@ from rdflib import Graph
 
 from .dataset import load_dataset
 from .errors import Her2graphError
-from .export import write_atomically
+from .output_files import write_atomically
 from .import_module import import_module_graph, read_external_terms
 from .locations import data_root, graph_dir, ontology_dir, release_dir
 from .namespaces import GRAPH

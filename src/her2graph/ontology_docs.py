@@ -59,7 +59,7 @@ def render_svg(dot_text: bytes) -> bytes:
 
 
 def write_docs(dataset: Dataset, folder: Path | None = None, report=print) -> None:
-    from .export import write_atomically
+    from .output_files import write_atomically
 
     folder = folder or docs_dir()
     folder.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,8 @@ class Option:
     type: type
     help: str
     metavar: str
+    default_help: str | None = None
+    """How --help names the default, when the value itself (None) would not say it."""
 
     @property
     def flag(self) -> str:
@@ -50,7 +52,7 @@ SERVER_OPTIONS = (
     Option("PORT", 8000, int, "TCP port to listen on (0: any free port, printed at start)", "PORT"),
     Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
     Option("CACHE_DIR", None, str, "folder of validated builds of the graph, reused while the inputs are "
-           "unchanged (default $XDG_CACHE_HOME/her2graph)", "DIR"),
+           "unchanged; made if missing", "DIR", "$XDG_CACHE_HOME/her2graph, else ~/.cache/her2graph"),
 )
 APP_OPTIONS = (
     Option("QUERY_TIMEOUT", engine.QUERY_TIMEOUT, float,
