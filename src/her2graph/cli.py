@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                        help="release date for the dated versionIRI (default: today)")
     build.add_argument("--no-reason", action="store_true", help="skip the reasoner (no Java needed)")
+    build.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="folder to build into (ontology/imports/, graph/built/, release/ under it); default: "
+                            "the data folder of a checkout, the current folder for an installed package")
     build.set_defaults(handler=_build)
 
     reason = commands.add_parser("reason", help="run HermiT over the release: check consistency, write the "
@@ -64,11 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--release", type=Path, metavar="FILE",
                         help="the release in RDF/XML (default: release/her2graph.owl)")
     reason.add_argument("--output", "-o", type=Path, metavar="FILE",
-                        help="where to write the inferences (default: graph/built/inferences.ttl)")
+                        help="where to write the inferences (default: graph/built/inferences.ttl under the data "
+                             "folder of a checkout, or under the current folder for an installed package)")
     reason.set_defaults(handler=_reason)
 
     docs = commands.add_parser("docs", help="generate docs/ontology.html (pyLODE) and the overview picture "
                                             "docs/overview.svg (Graphviz) from the graph")
+    docs.add_argument("--output", "-o", type=Path, metavar="DIR",
+                      help="folder to write into (default: docs/ of a checkout, ./docs for an installed package)")
     docs.set_defaults(handler=_docs)
 
     check_owl = commands.add_parser("check-owl", help="load a file with the Java OWL API (what Protégé uses): "
@@ -130,7 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
     generate.add_argument("--triples", type=_positive_int, required=True, help="about how many triples")
-    generate.add_argument("--output", "-o", type=Path, required=True, help="folder to write (created)")
+    generate.add_argument("--output", "-o", type=Path, required=True,
+                          help="folder to write: new or empty (created), or any folder with --force")
+    generate.add_argument("--force", action="store_true",
+                          help="write into a folder that is not empty (replacing files of the names it writes; "
+                               "deleting nothing)")
     generate.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     generate.set_defaults(handler=_generate)
     return parser
@@ -209,32 +219,39 @@ def _build(args) -> int:
 
     from .build import build_all
 
-    build_all(args.date or datetime.date.today(), reason=not args.no_reason)
+    build_all(args.date or datetime.date.today(), reason=not args.no_reason, output=args.output)
     return EXIT_OK
 
 
 def _reason(args) -> int:
-    from .build import built_files, write_turtle
+    from .build import built_files, output_root, write_turtle
     from .reasoning import reason_over_release
+    from .release_freshness import staleness_of
 
-    files = built_files()
-    release = args.release or files.release_owl
-    if not release.exists():
+    release = args.release or built_files().release_owl
+    if not release.is_file():
         raise Her2graphError(f"no release at {release}: run `her2graph build --no-reason` first")
+    stale = staleness_of(release)
+    if stale:
+        print(f"her2graph reason: warning: {stale}", file=sys.stderr, flush=True)
     result = reason_over_release(release)
     print(result.report())
     if not result.passes_gate:
         return EXIT_VIOLATIONS
-    output = args.output or files.inferences
+    output = args.output or built_files(output_root()).inferences
     write_turtle(result.inferred_graph(), output)
     print(f"wrote {len(result.inferred)} inferred triples to {output}")
     return EXIT_OK
 
 
 def _docs(args) -> int:
+    from .build import built_files, output_root
+    from .locations import docs_dir
     from .ontology_docs import write_docs
+    from .release import release_version_in_file
 
-    write_docs(_load())
+    write_docs(_load(), args.output or docs_dir(output_root()),
+               release_version=release_version_in_file(built_files().release_owl))
     return EXIT_OK
 
 
@@ -420,7 +437,7 @@ def _benchmark(args) -> int:
 def _generate(args) -> int:
     from .synthetic_graph import write_synthetic_data
 
-    source_folder = write_synthetic_data(args.output, args.triples, args.seed)
+    source_folder = write_synthetic_data(args.output, args.triples, args.seed, force=args.force)
     print(f"wrote {args.output}; serve it with HER2GRAPH_SOURCE={source_folder} "
           f"her2graph --data {args.output} serve")
     return EXIT_OK
