@@ -21,11 +21,18 @@ from .errors import Her2graphError
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
+class _OneLineErrorParser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS
     from .local_query import RESULT_FORMATS
 
-    parser = argparse.ArgumentParser(prog="her2graph", description=__doc__.splitlines()[0])
+    parser = _OneLineErrorParser(prog="her2graph", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"her2graph {__version__}")
     parser.add_argument("--data", type=Path, metavar="DIR",
                         help="folder holding ontology/, graph/, shapes/ and queries/ (default: the bundled data; "
@@ -231,11 +238,11 @@ def _reason(args) -> int:
     release = args.release or built_files().release_owl
     if not release.is_file():
         raise Her2graphError(f"no release at {release}: run `her2graph build --no-reason` first")
-    stale = staleness_of(release)
-    if stale:
-        print(f"her2graph reason: warning: {stale}", file=sys.stderr, flush=True)
     result = reason_over_release(release)
     print(result.report())
+    stale = staleness_of(release)  # after reasoning: a release that cannot be read says so first, alone
+    if stale:
+        print(f"her2graph reason: warning: {stale}", file=sys.stderr, flush=True)
     if not result.passes_gate:
         return EXIT_VIOLATIONS
     output = args.output or built_files(output_root()).inferences
