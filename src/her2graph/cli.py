@@ -215,8 +215,9 @@ def _query(args) -> int:
 
 def _export(args) -> int:
     from .export import serialise
-    from .output_files import write_output
+    from .output_files import check_writable, write_output
 
+    check_writable(args.output or "-")
     write_output(args.output or "-", serialise(_load(), args.part, args.format))
     return EXIT_OK
 

@@ -89,13 +89,13 @@ def write_docs(dataset: Dataset, folder: Path | None = None, report=print,
     from .output_files import write_atomically
 
     folder = folder or docs_dir()
-    dot_text = overview_dot(dataset)
-    made = ((OVERVIEW_DOT, dot_text), (OVERVIEW_SVG, render_svg(dot_text)),
-            (ONTOLOGY_HTML, ontology_html(dataset, release_version).encode("utf-8")))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise Her2graphError(f"cannot make {folder}: {error.strerror}") from None
+    dot_text = overview_dot(dataset)
+    made = ((OVERVIEW_DOT, dot_text), (OVERVIEW_SVG, render_svg(dot_text)),
+            (ONTOLOGY_HTML, ontology_html(dataset, release_version).encode("utf-8")))
     for name, content in made:
         write_atomically(folder / name, content)
         report(f"wrote {folder / name}")

@@ -42,6 +42,18 @@ def write_output(path: Path | str, content: bytes) -> None:
         raise OutputError(f"{path} is {kind}: name a file to write (or '-' for standard output)")
 
 
+def check_writable(path: Path | str) -> None:
+    """Raise OutputError now, before any work, when write_output could not write `path`."""
+    if str(path) == STANDARD_OUTPUT:
+        return
+    path = _followed(Path(path))
+    kind = _kind_of(path)
+    if kind not in ("regular file", "new", "fifo", "character device"):
+        raise OutputError(f"{path} is {kind}: name a file to write (or '-' for standard output)")
+    if kind == "new" and not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
 def write_atomically(path: Path, content: bytes) -> None:
     """Write `content` to `path` (a regular file, a link to one, or a new path) all at once or not at all."""
     path = _followed(Path(path))

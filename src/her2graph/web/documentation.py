@@ -14,6 +14,7 @@ from ..locations import data_root
 from .app import service
 
 ONTOLOGY_DOCUMENTATION = ("docs", "ontology.html")
+OVERVIEW_PICTURE = ("docs", "overview.svg")
 DOCUMENTATION_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
                         "frame-ancestors 'none'")
 
@@ -29,5 +30,18 @@ def ontology_documentation() -> Response:
     except OSError:
         raise NotFound("the ontology's documentation has not been built here: run `her2graph docs`") from None
     response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = DOCUMENTATION_POLICY
+    return response
+
+
+@blueprint.route("/docs/overview.svg")
+def overview_picture() -> Response:
+    """The overview picture the ontology's page links to (Graphviz SVG: no script; the same policy)."""
+    path = Path(service().data_root or data_root()).joinpath(*OVERVIEW_PICTURE)
+    try:
+        svg = path.read_bytes()
+    except OSError:
+        raise NotFound("the overview picture has not been built here: run `her2graph docs`") from None
+    response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = DOCUMENTATION_POLICY
     return response

@@ -71,7 +71,7 @@ APP_OPTIONS = (
     Option("NO_CACHE", False, boolean, "keep no answers (as --answer-cache-mb 0)", None),
     Option("STORE", None, str, "front another SPARQL 1.1 store at this query URL instead of the in-process "
            "engine (its default graph should be the merge of the named graphs, as `her2graph push` leaves it; "
-           "no answers are kept)", "URL"),
+           "no answers are kept)", "URL", "none: the in-process engine"),
     Option("NOOP_ENDPOINT", False, boolean, "also answer /benchmark/noop with a constant body (the HTTP "
            "stack's ceiling, for her2graph benchmark)", None),
 )
