@@ -458,15 +458,5 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _read_argument_or_file(value: str) -> str:
-    if not value.startswith("@"):
-        return value
-    path = Path(value[1:])
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise Her2graphError(f"cannot read the query file {path}: {error}") from None
-
-
 if __name__ == "__main__":
     sys.exit(main())
