@@ -21,6 +21,11 @@ from .errors import Her2graphError
 STANDARD_OUTPUT = "-"
 
 
+# What a path is, by the test of its mode; the first three can be written, the others are refused.
+_KINDS = ((stat.S_ISREG, "regular file"), (stat.S_ISFIFO, "fifo"), (stat.S_ISCHR, "character device"),
+          (stat.S_ISDIR, "a folder"), (stat.S_ISSOCK, "a socket"), (stat.S_ISBLK, "a block device"))
+
+
 class OutputError(Her2graphError):
     """The output path cannot be written, or writing it would destroy something that is not a regular file."""
 
@@ -98,19 +103,7 @@ def _kind_of(path: Path) -> str:
         return "new"  # also a dangling link: its target is the new path
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror}") from None
-    if stat.S_ISREG(mode):
-        return "regular file"
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISCHR(mode):
-        return "character device"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    return "not a regular file"
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
 
 
 def _followed(path: Path) -> Path:
