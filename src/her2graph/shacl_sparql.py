@@ -43,8 +43,11 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 _SUPPORTED = {
     SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH.pattern, SH.flags, SH.languageIn, SH.uniqueLang,
     SH["class"], SH["in"], SH["or"], SH.minInclusive, SH.minExclusive, SH.maxInclusive, SH.maxExclusive,
-    SH.lessThanOrEquals, SH.disjoint, SH.sparql, SH.property,
+    SH.lessThanOrEquals, SH.disjoint, SH.sparql, SH.property, SH.qualifiedValueShape, SH.qualifiedMinCount,
+    SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.hasValue, SH.equals,
 }
+_PARAMETERS_READ_WITH_ANOTHER = {SH.property, SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+                                 SH.qualifiedValueShapesDisjoint}
 _SHAPE_VOCABULARY = _SUPPORTED | set(_TARGETS) | {
     SH.path, SH.message, SH.severity, SH.deactivated, SH.name, SH.description, SH.order, SH.group}
 _COMPARISONS = {SH.minInclusive: ">=", SH.minExclusive: ">", SH.maxInclusive: "<=", SH.maxExclusive: "<"}
@@ -175,6 +178,7 @@ class CompiledShapes:
         self.severity: dict[Node, URIRef] = {}
         self.messages: dict[Node, tuple[Literal, ...]] = {}
         self.paths: dict[Node, Node] = {}
+        self._nested = 0
         for shape in sorted(self._shapes(), key=str):
             self._compile_shape(shape)
 
@@ -211,7 +215,7 @@ class CompiledShapes:
         found |= set(shapes.objects(None, SH.property))
         found |= set(shapes.subjects(SH.path, None)) - set(shapes.subjects(RDF.type, SH.Parameter)) - \
             set(shapes.objects(None, SH.parameter))
-        for reference in (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH.xone, SH.closed):
+        for reference in (SH.node, SH["not"], SH["and"], SH.xone, SH.closed):
             if next(shapes.subject_objects(reference), None):
                 raise UnsupportedShapes(f"the shapes use {reference.n3()}")
         return {shape for shape in found if not self._is_or_member(shape)}
@@ -260,7 +264,7 @@ class CompiledShapes:
         path = "" if path_node is None else _path_text(shapes, path_node)
         values = f"?this {path} ?value ." if path_node is not None else "BIND (?this AS ?value)"
         for constraint, parameter in sorted(shapes.predicate_objects(shape), key=lambda pair: (str(pair[0]), str(pair[1]))):
-            if constraint in _TARGETS or constraint not in _SUPPORTED or constraint in (SH.property, SH.flags):
+            if constraint in _TARGETS or constraint not in _SUPPORTED or constraint in _PARAMETERS_READ_WITH_ANOTHER:
                 continue
             self._compile_constraint(shape, constraint, parameter, path_node, path, values)
         for component, validator, bindings in custom:
@@ -300,10 +304,39 @@ class CompiledShapes:
                 value_is_focus=value_is_focus)
         elif constraint == SH.sparql:
             self._compile_sparql_constraint(shape, parameter, path_node)
+        elif constraint == SH.hasValue:
+            if path_node is None:
+                raise UnsupportedShapes(f"{shape}: sh:hasValue on a node shape")
+            add("HasValueConstraintComponent", f"SELECT ?this WHERE {{ #FOCUS# FILTER NOT EXISTS {{ ?this {path} {_n3(parameter)} }} }}")
+        elif constraint == SH.equals:
+            if path_node is None:
+                raise UnsupportedShapes(f"{shape}: sh:equals on a node shape")
+            other = _n3(parameter)
+            add("EqualsConstraintComponent", f"SELECT DISTINCT ?this ?value WHERE {{ #FOCUS# {{ ?this {path} ?value "
+                f"FILTER NOT EXISTS {{ ?this {other} ?value }} }} UNION {{ ?this {other} ?value "
+                f"FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}")
+        elif constraint == SH.qualifiedValueShape:
+            self._compile_qualified(shape, parameter, values)
         else:
             component, condition = self._value_condition(shape, constraint, parameter)
             add(component, f"SELECT DISTINCT ?this ?value WHERE {{ #FOCUS# {values} FILTER (!({condition})) }}",
                 value_is_focus=value_is_focus)
+
+    def _compile_qualified(self, shape, member, values) -> None:
+        """SHACL 4.7.3: how many value nodes conform to `member` (a shape of value checks), against
+        sh:qualifiedMinCount and sh:qualifiedMaxCount; a result without a value, as pySHACL writes it."""
+        shapes = self.shapes
+        disjoint = shapes.value(shape, SH.qualifiedValueShapesDisjoint)
+        if disjoint is not None and disjoint.toPython() is True:
+            raise UnsupportedShapes(f"{shape}: sh:qualifiedValueShapesDisjoint")
+        counted = (f"OPTIONAL {{ {{ SELECT ?this (COUNT(DISTINCT ?value) AS ?count) WHERE {{ #FOCUS# {values} "
+                   f"FILTER ({self._member_condition(member)}) }} GROUP BY ?this }} }}")
+        for bound, name, comparison in ((SH.qualifiedMinCount, "QualifiedMinCountConstraintComponent", "<"),
+                                        (SH.qualifiedMaxCount, "QualifiedMaxCountConstraintComponent", ">")):
+            count = shapes.value(shape, bound)
+            if count is not None:
+                self.checks.append(_Check(shape, SH[name], f"SELECT ?this WHERE {{ #FOCUS# {counted} "
+                                                           f"FILTER (COALESCE(?count, 0) {comparison} {int(count)}) }}"))
 
     def _value_condition(self, shape, constraint, parameter) -> tuple[str, str]:
         """The component and a SPARQL condition on ?value that holds when the value node conforms."""
@@ -336,11 +369,40 @@ class CompiledShapes:
         shapes = self.shapes
         conditions = []
         for constraint, parameter in shapes.predicate_objects(member):
-            if constraint in (RDF.type, SH.message, RDFS.comment, RDFS.label):
+            if constraint in (RDF.type, SH.message, RDFS.comment, RDFS.label, SH.name, SH.description):
                 continue
-            if constraint in (SH.path, SH.datatype, SH.sparql, SH.minCount, SH.maxCount) or constraint not in _SUPPORTED:
+            if constraint == SH.property:
+                conditions.append(f"({self._property_condition(parameter)})")
+            elif constraint == SH.hasValue:
+                conditions.append(f"sameTerm(?value, {_n3(parameter)})")
+            elif constraint in (SH.path, SH.datatype, SH.sparql, SH.minCount, SH.maxCount) or constraint not in _SUPPORTED:
                 raise UnsupportedShapes(f"a member of sh:or uses {constraint.n3()}")
-            conditions.append(f"({self._value_condition(member, constraint, parameter)[1]})")
+            else:
+                conditions.append(f"({self._value_condition(member, constraint, parameter)[1]})")
+        return " && ".join(conditions) or "true"
+
+    def _property_condition(self, shape: Node) -> str:
+        """The condition under which ?value conforms to the property shape `shape` of an sh:or member."""
+        shapes = self.shapes
+        path = _path_text(shapes, shapes.value(shape, SH.path))
+        self._nested += 1
+        inner = f"?nested{self._nested}"
+        conditions = []
+        for constraint, parameter in shapes.predicate_objects(shape):
+            if constraint in (RDF.type, SH.path, SH.message, RDFS.comment, RDFS.label, SH.name, SH.description):
+                continue
+            number = parameter.toPython() if isinstance(parameter, Literal) else None
+            if constraint == SH.minCount and number in (0, 1):
+                conditions.append(f"EXISTS {{ ?value {path} {inner} }}" if number else "true")
+            elif constraint == SH.maxCount and number == 0:
+                conditions.append(f"NOT EXISTS {{ ?value {path} {inner} }}")
+            elif constraint == SH.hasValue:
+                conditions.append(f"EXISTS {{ ?value {path} {_n3(parameter)} }}")
+            elif constraint in (SH["class"], SH["in"], SH.nodeKind, SH.pattern, SH.languageIn) or constraint in _COMPARISONS:
+                condition = self._value_condition(shape, constraint, parameter)[1].replace("?value", inner)
+                conditions.append(f"NOT EXISTS {{ ?value {path} {inner} FILTER (!({condition})) }}")
+            else:
+                raise UnsupportedShapes(f"a property shape in a member of sh:or uses {constraint.n3()}")
         return " && ".join(conditions) or "true"
 
     def _compile_sparql_constraint(self, shape, constraint, path_node) -> None:
