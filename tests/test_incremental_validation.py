@@ -34,10 +34,10 @@ def append(path, turtle):
 PREFIXES = f"@prefix h2g: <https://w3id.org/her2graph/ontology/> .\n@prefix h2r: <{H2R}> .\n"
 
 
-def test_a_changed_number_is_validated_incrementally_and_gives_the_full_report(built):
+def test_a_changed_label_is_validated_incrementally_and_gives_the_full_report(built):
     root, cache = built
     trials = root / "graph" / "facts" / "trials.ttl"
-    trials.write_text(trials.read_text(encoding="utf-8").replace("h2g:pValue 0.08", "h2g:pValue 0.02", 1))
+    trials.write_text(trials.read_text(encoding="utf-8").replace('"EMILIA: T-DM1 arm"@en', '"EMILIA: the T-DM1 arm"@en', 1))
     build = built_store(root, cache)
     assert build.validated.startswith("incrementally") and "focus nodes" in build.validated, build.validated
     focus_count = int(build.validated.split("the ")[1].split()[0])

@@ -80,7 +80,10 @@ def change_between(root: Path, old_files: dict[str, str], copies: Path, store: o
     if any(triple.predicate.value in SCHEMA_PREDICATES or triple.predicate.value.startswith("http://www.w3.org/2002/07/owl#")
            for triple in added | removed):
         return None
-    return Change(frozenset(added), frozenset(removed), frozenset(_focus_nodes(added | removed, store)))
+    focus = _focus_nodes(added | removed, store)
+    if any(isinstance(node, ox.BlankNode) for node in focus):  # a query cannot name a blank node: validate all
+        return None
+    return Change(frozenset(added), frozenset(removed), frozenset(focus))
 
 
 def _region_difference(old_path: Path, new_path: Path) -> tuple[set, set] | None:

@@ -207,11 +207,15 @@ def _context_graph(store, nodes) -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    terms = " ".join(str(oxigraph_term(node)) for node in nodes if not isinstance(node, BNode))
+    terms = " ".join(str(oxigraph_term(node)) for node in nodes if isinstance(node, URIRef))
     if not terms:
         return graph
     prefixes = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
-    for triple in store.query(prefixes + _CONTEXT.replace("NODES", terms)):
+    try:
+        triples = list(store.query(prefixes + _CONTEXT.replace("NODES", terms)))
+    except (SyntaxError, OSError):  # labels and spans are a courtesy: the results are reported without them
+        return graph
+    for triple in triples:
         graph.add(tuple(_rdflib_term(term) for term in (triple.subject, triple.predicate, triple.object)))
     return graph
 
