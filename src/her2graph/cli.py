@@ -414,8 +414,8 @@ def _cache_folder(chosen: str | None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise Her2graphError(f"cannot make the cache folder {folder}: {error.strerror} (--cache-dir)") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise Her2graphError(f"cannot write in the cache folder {folder} (--cache-dir)")
+    # A folder that exists but cannot be written (read-only, full) is no error: the build goes elsewhere, with
+    # one warning (store_cache.built_store; issue 13, item 9).
     return folder
 
 
