@@ -281,7 +281,9 @@ def _serve(args) -> int:
     try:
         serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
               on_listening=lambda url: print(f"her2graph serve: listening on {url} (query page), "
-                                             f"{url}sparql (SPARQL endpoint)", flush=True))
+                                             f"{url}sparql (SPARQL endpoint)", flush=True),
+              max_client_connections=chosen["MAX_CLIENT_CONNECTIONS"],
+              request_read_seconds=chosen["REQUEST_READ_SECONDS"])
     except OSError as error:
         raise Her2graphError(f"cannot listen on {chosen['HOST']}:{chosen['PORT']}: {error.strerror or error}") from None
     finally:
@@ -314,11 +316,14 @@ def _first_given(*values):
 def _check_serve_options(chosen: dict) -> None:
     if not 0 <= chosen["PORT"] <= 65535:
         raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
-    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS"):
+    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS",
+                 "MAX_CLIENT_CONNECTIONS"):
         if chosen[name] < 1:
             raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
     if chosen["ANSWER_CACHE_MB"] < 0:
         raise Her2graphError(f"answer-cache-mb must be 0 or more, not {chosen['ANSWER_CACHE_MB']}")
+    if chosen["REQUEST_READ_SECONDS"] <= 0:
+        raise Her2graphError(f"request-read-seconds must be positive, not {chosen['REQUEST_READ_SECONDS']}")
     if chosen["QUERY_TIMEOUT"] <= 0:
         raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
 

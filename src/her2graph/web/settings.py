@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from . import answer_cache, engine, query_guard
+from . import answer_cache, connection_bounds, engine, query_guard
 
 ENV_PREFIX = "HER2GRAPH_"
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
@@ -51,6 +51,11 @@ SERVER_OPTIONS = (
     Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
     Option("CACHE_DIR", None, str, "folder of validated builds of the graph, reused while the inputs are "
            "unchanged (default $XDG_CACHE_HOME/her2graph)", "DIR"),
+    Option("MAX_CLIENT_CONNECTIONS", connection_bounds.MAX_CLIENT_CONNECTIONS, int,
+           "connections one client address may hold open at once; more are answered 503 (raise it behind a "
+           "reverse proxy, whose address every request comes from)", "N"),
+    Option("REQUEST_READ_SECONDS", connection_bounds.REQUEST_READ_SECONDS, float,
+           "seconds a client has to send a whole request from its first byte; slower is answered 408", "SECONDS"),
 )
 APP_OPTIONS = (
     Option("QUERY_TIMEOUT", engine.QUERY_TIMEOUT, float,
