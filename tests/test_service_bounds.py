@@ -150,3 +150,13 @@ def test_a_header_section_over_the_limit_is_refused_in_the_services_own_words(en
     assert response.status_code == 431
     assert response.text.startswith("The request's header section is larger than the 262144 bytes")
     assert "waitress" not in response.text and response.text.count("\n") == 1
+
+
+def test_an_answer_over_the_byte_cap_is_422_with_advice(tmp_path):
+    with running_service("--max-answer-bytes", "5000", log_path=tmp_path / "serve.log") as service:
+        endpoint = service.url + "/sparql"
+        response = requests.get(endpoint, params={"query": "SELECT * { ?s ?p ?o } LIMIT 1000"})
+        assert response.status_code == 422 and "more than the 5000" in response.text and "LIMIT" in response.text
+        assert requests.get(endpoint, params={"query": "SELECT * { ?s ?p ?o } LIMIT 1"}).status_code == 200
+        page = requests.get(service.url + "/resource/lapatinib", headers={"Accept": "text/html"})
+        assert page.status_code == 200  # the service's own pages are not capped

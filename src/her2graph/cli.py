@@ -317,7 +317,7 @@ def _check_serve_options(chosen: dict) -> None:
     if not 0 <= chosen["PORT"] <= 65535:
         raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
     for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS",
-                 "MAX_CLIENT_CONNECTIONS"):
+                 "MAX_CLIENT_CONNECTIONS", "MAX_ANSWER_BYTES"):
         if chosen[name] < 1:
             raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
     if chosen["ANSWER_CACHE_MB"] < 0:

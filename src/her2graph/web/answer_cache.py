@@ -30,9 +30,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
+from ..errors import QueryError
 from .engine import RESULTS_DEFAULT, Answer
 from .query_guard import ScreenedQuery
 
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+"""Largest answer given to a client, in bytes (beyond the row cap: a few rows can hold huge literals)."""
 ANSWER_CACHE_MB = 64
 """Memory for kept answers, in MiB (0 turns the answer cache off)."""
 MAX_SHARE = 8
@@ -75,6 +78,10 @@ def kept_size(*parts) -> int:
     return size
 
 
+class AnswerTooLarge(QueryError):
+    """The answer is larger, in bytes, than the service gives in one response."""
+
+
 class BoundedLru:
     """A thread-safe least-recently-used mapping bounded by the total size of its values."""
 
@@ -111,9 +118,10 @@ class BoundedLru:
 class CachingEngine:
     """An engine (QueryEngine, RemoteEngine) with screened queries remembered and, optionally, answers."""
 
-    def __init__(self, engine, data_digest: str | None, answer_bytes: int):
+    def __init__(self, engine, data_digest: str | None, answer_bytes: int, max_answer_bytes: int = MAX_ANSWER_BYTES):
         self.engine = engine
         self.data_digest = data_digest
+        self.max_answer_bytes = max_answer_bytes
         self.answers = BoundedLru(answer_bytes) if answer_bytes > 0 else None
         self._screened = BoundedLru(SCREENED_QUERY_BYTES)
 
@@ -129,6 +137,16 @@ class CachingEngine:
     def evaluate(self, query: ScreenedQuery, default_graph_uris=(), named_graph_uris=(),
                  media_type: str | None = None, timeout: float | None = None, base_iri: str | None = None,
                  capped: bool = True) -> Answer:
+        """The engine's answer, kept or found when it may be; a capped answer of more than max_answer_bytes
+        is refused (AnswerTooLarge), as the row cap refuses too many rows."""
+        answer = self._evaluate(query, default_graph_uris, named_graph_uris, media_type, timeout, base_iri, capped)
+        if capped and len(answer.body) > self.max_answer_bytes:
+            raise AnswerTooLarge(f"the answer has {len(answer.body)} bytes, more than the {self.max_answer_bytes} "
+                                 "this service gives at once: add LIMIT (and OFFSET to page through it) or select "
+                                 "fewer or shorter values")
+        return answer
+
+    def _evaluate(self, query, default_graph_uris, named_graph_uris, media_type, timeout, base_iri, capped):
         if self.answers is None:
             return self.engine.evaluate(query, default_graph_uris, named_graph_uris, media_type, timeout,
                                         base_iri, capped)

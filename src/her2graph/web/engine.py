@@ -71,6 +71,14 @@ class NotRepresentable(QueryError):
     """The answer cannot be written in the media type asked for (e.g. a predicate RDF/XML cannot name)."""
 
 
+class UnsupportedFunction(QueryError):
+    """The query calls a function the engine does not have (a custom function IRI, fn:concat, …)."""
+
+
+class QueryOutOfMemory(QueryError):
+    """The query needed more memory than one query may use."""
+
+
 class QueryTimeout(QueryError):
     """The query ran longer than its time limit and was stopped."""
 
@@ -174,7 +182,7 @@ class QueryEngine:
 
 
 _ERRORS = {"syntax": QuerySyntaxError, "too-many": TooManyResults, "not-representable": NotRepresentable,
-           "failure": EngineFailure}
+           "unsupported": UnsupportedFunction, "memory": QueryOutOfMemory, "failure": EngineFailure}
 
 
 @dataclass(eq=False)
@@ -356,6 +364,13 @@ def _answer(store: pyoxigraph.Store, message: dict) -> tuple:
                             "add LIMIT (and OFFSET to page through it)")
     except _Unwritable as error:
         return ("not-representable", str(error))
+    except MemoryError:
+        return ("memory", "the query needed more memory than this service gives one query; narrow it (a LIMIT, "
+                          "more specific patterns)")
+    except RuntimeError as error:
+        if str(error).startswith("The custom function"):
+            return ("unsupported", f"{_one_line(error)}: this service has the functions of SPARQL 1.1 only")
+        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
     except Exception as error:  # an engine error no query should cause: the web process logs it as a 500
         return ("failure", f"{type(error).__name__}: {_one_line(error)}")
 

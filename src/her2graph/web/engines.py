@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from .answer_cache import CachingEngine
+from .answer_cache import MAX_ANSWER_BYTES, CachingEngine
 from .engine import QueryEngine
 
 log = logging.getLogger("her2graph.engine")
@@ -23,20 +23,21 @@ MIB = 1024 * 1024
 def engine_for(config) -> CachingEngine:
     """The engine `config` asks for, behind its caches."""
     if config.get("STORE"):
-        return CachingEngine(_remote_engine(config), None, 0)
+        return CachingEngine(_remote_engine(config), None, 0, config.get("MAX_ANSWER_BYTES", MAX_ANSWER_BYTES))
     limits = dict(workers=config["WORKERS"], timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
                   worker_memory_mb=config["WORKER_MEMORY_MB"], max_depth=config["MAX_NESTING"],
                   max_operators=config["MAX_OPERATORS"])
     answer_bytes = 0 if config.get("NO_CACHE") else config.get("ANSWER_CACHE_MB", 0) * MIB
     if config.get("BUILD"):
         return CachingEngine(QueryEngine.from_build(config["BUILD"], **limits), config.get("DATA_DIGEST"),
-                             answer_bytes)
+                             answer_bytes, config.get("MAX_ANSWER_BYTES", MAX_ANSWER_BYTES))
     dataset = config.get("DATASET")
     if dataset is None:
         from ..dataset import load_dataset
 
         dataset = load_dataset(config.get("DATA_ROOT"))
-    return CachingEngine(QueryEngine.from_dataset(dataset, **limits), None, answer_bytes)
+    return CachingEngine(QueryEngine.from_dataset(dataset, **limits), None, answer_bytes,
+                         config.get("MAX_ANSWER_BYTES", MAX_ANSWER_BYTES))
 
 
 def _remote_engine(config):

@@ -11,7 +11,7 @@ import logging
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import engine, negotiation, protocol, query_guard, remote_engine
+from . import answer_cache, engine, negotiation, protocol, query_guard, remote_engine
 
 log = logging.getLogger("her2graph.web")
 
@@ -22,13 +22,16 @@ STATUS = {
     query_guard.QueryTooComplex: 400,
     query_guard.IriTooLong: 400,
     engine.QuerySyntaxError: 400,
+    engine.UnsupportedFunction: 400,
     protocol.ReadOnly: 403,
     query_guard.FederatedQueryRefused: 403,
     negotiation.NotAcceptable: 406,
     protocol.UnsupportedMediaType: 415,
     engine.TooManyResults: 422,
+    answer_cache.AnswerTooLarge: 422,
     engine.NotRepresentable: 406,
     engine.QueryTimeout: 503,
+    engine.QueryOutOfMemory: 503,
     engine.EngineBusy: 503,
     engine.EngineFailure: 500,
     remote_engine.QueryRefusedByStore: 400,
@@ -36,7 +39,7 @@ STATUS = {
     remote_engine.StoreFailure: 502,
 }
 """Status for each error kind. 403: refused by policy (read-only, no federation); 422: a valid query whose
-answer is larger than the service gives at once; 503: the query was stopped at its time limit, or no worker
+answer is larger than the service gives at once (rows or bytes); 503: the query was stopped at its time limit, or no worker
 was free (the only one worth retrying as is, hence Retry-After); 502: the store fronted with --store cannot
 be reached or failed."""
 

@@ -63,6 +63,8 @@ APP_OPTIONS = (
     Option("MAX_ROWS", engine.MAX_ROWS, int,
            "most rows (solutions or triples) in one answer; more is refused with 422", "ROWS"),
     Option("MAX_BODY", 1_048_576, int, "largest request body in bytes; larger is refused with 413", "BYTES"),
+    Option("MAX_ANSWER_BYTES", answer_cache.MAX_ANSWER_BYTES, int,
+           "largest answer in bytes; larger is refused with 422", "BYTES"),
     Option("WORKERS", engine.WORKERS, int, "query worker processes (queries evaluated at once)", "N"),
     Option("WORKER_MEMORY_MB", engine.WORKER_MEMORY_MB, int, "address space of one query worker, in MiB", "MIB"),
     Option("MAX_NESTING", query_guard.MAX_NESTING_DEPTH, int,
