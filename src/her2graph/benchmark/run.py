@@ -68,9 +68,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "folder); reuse one to keep the builds between runs")
     parser.add_argument("--keep-builds", action="store_true", help="do not measure cold starts: reuse builds "
                         "already in the work folder's cache")
+    parser.add_argument("--soak", type=float, metavar="MINUTES", help="instead of the comparison: serve the "
+                        "bundled graph under a steady mixed load for MINUTES and print, every interval, requests, "
+                        "errors, p50/p99 latency, memory and file descriptors (see docs/reliability.md)")
+    parser.add_argument("--soak-interval", type=float, default=60.0, metavar="SECONDS",
+                        help="seconds between two rows of a soak run (default 60)")
 
 
 def run(args) -> int:
+    if args.soak is not None:
+        from .soak import run_soak
+
+        work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-soak-"))
+        work.mkdir(parents=True, exist_ok=True)
+        return run_soak(args.soak, work, args.soak_interval)
     settings = dict(sizes=args.sizes, seconds=args.seconds, latency_budget=LATENCY_BUDGET_SECONDS,
                     min_runs=MIN_RUNS) | (QUICK if args.quick else {})
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-benchmark-"))
