@@ -148,3 +148,18 @@ def test_screening_a_megabyte_costs_no_more_than_oxigraph_parsing_it():
         threading.stack_size(0)
     screening = sum(cpu_seconds(lambda: screen_query(text)) for text in shapes)
     assert screening <= 2 * parsing["seconds"], (screening, parsing["seconds"])
+
+
+def test_a_run_of_comment_signs_after_a_function_name_is_read_in_linear_time():
+    """A backtracking pattern once took seconds for `now` followed by two dozen `#`."""
+    started = time.perf_counter()
+    screen_query("ASK {} # now" + "#" * 100_000)
+    assert time.perf_counter() - started < 1
+
+
+@pytest.mark.parametrize("text, volatile", [("SELECT (NOW() AS ?x) {}", True), ("SELECT (rand () AS ?x) {}", True),
+                                            ("SELECT (STRUUID() AS ?x) {}", True), ("SELECT * { BIND(BNODE() AS ?b) }", True),
+                                            ("SELECT (NOW #c\n () AS ?x) {}", True), ("SELECT ?now { ?now ?p ?o }", False),
+                                            ("ASK {}", False)])
+def test_functions_whose_value_changes_with_each_evaluation_are_noticed(text, volatile):
+    assert screen_query(text).volatile is volatile

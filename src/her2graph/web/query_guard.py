@@ -142,7 +142,7 @@ _OPERAND_END = re.compile(rf"(?:[{_NAME_CHARS}:%\-]|{_LOCAL_ESCAPE})\Z")
 """The end of a run of code that may end an operand (a variable, a number, a name), so that a `<` after it
 may be a comparison."""
 _VOLATILE_NAMES = ("now", "rand", "uuid", "bnode")  # STRUUID contains UUID
-_VOLATILE = re.compile(r"(?:now|rand|uuid|bnode)(?:\s|#[^\n\r]*)*\(")
+_VOLATILE = re.compile(r"(?:now|rand|uuid|bnode)(?:\s|#[^\n\r]*)*+\(")  # possessive: no backtracking
 """SPARQL 1.1 Query §17.4: functions whose value differs between two evaluations (time, random, fresh
 identifiers), wherever the text has their name before `(` (also in strings: too often is harmless)."""
 
