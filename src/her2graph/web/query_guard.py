@@ -195,7 +195,7 @@ class _Reading:
             elif kind == "code":
                 text = value.rstrip()
                 if text:
-                    ends_operand = _OPERAND_END.search(text) is not None
+                    ends_operand = _OPERAND_END.search(text[-2:]) is not None
         return "".join(pieces)
 
     def _read_brackets(self, run: str, brackets: list[str], max_depth: int) -> None:
