@@ -13,9 +13,10 @@ BAD_VALUES = {"crlf": "a\r\nLocation: http://x.example/", "nul": "a\x00b", "spac
               "empty": "", "long": "x" * 100_000, "percent": "%ZZ%", "angle": "<>\"{}|^`\\", "lone-cr": "\r",
               "unicode-space": "\u2028\u00a0", "ours-with-space": H2R + "a b", "ours-with-crlf": H2R + "a\r\nb",
               "ours-long": H2R + "x" * 50_000, "nul-in-ours": H2R + "\x00"}
-PATHS = ["/", "/sparql", "/void", "/.well-known/void", "/health", "/docs/ontology", "/ontology",
-         "/resource/lapatinib", "/ontology/Drug", "/graph/facts", "/neighbourhood", "/page", "/assets/graph-view.js"]
-PARAMETERS = ["query", "iri", "format", "output", "default-graph-uri", "named-graph-uri", "update"]
+PATHS = ["/", "/sparql", "/void", "/.well-known/void", "/health", "/docs/ontology", "/docs/ontology.html", "/ontology",
+         "/resource/lapatinib", "/ontology/Drug", "/graph/facts", "/neighbourhood", "/page", "/search",
+         "/favicon.ico", "/assets/graph-view.js"]
+PARAMETERS = ["query", "iri", "q", "format", "output", "results", "default-graph-uri", "named-graph-uri", "update"]
 PATH_ROUTES = ["/resource/", "/ontology/", "/graph/", "/assets/", "/docs/"]
 
 
@@ -25,7 +26,8 @@ def assert_not_a_fault(response):
     assert "Traceback" not in response.text
 
 
-READS_PARAMETERS = {"/", "/sparql", "/neighbourhood", "/page", "/resource/lapatinib", "/ontology", "/graph/facts"}
+READS_PARAMETERS = {"/", "/sparql", "/neighbourhood", "/page", "/search", "/resource/lapatinib", "/ontology",
+                    "/graph/facts"}
 """The routes whose handlers read parameters: each parameter is walked alone there; elsewhere all at once."""
 
 
