@@ -223,7 +223,12 @@ class _WorkerPool:
                 return ("timeout",)
             reply = worker.connection.recv()
         except (EOFError, OSError):
-            self._replace(worker, f"it stopped (exit code {worker.process.poll()})")
+            exit_code = _exit_code(worker)
+            self._replace(worker, f"it stopped (exit code {exit_code})")
+            if exit_code == -signal.SIGABRT:  # Oxigraph (Rust) aborts when an allocation fails
+                raise QueryOutOfMemory(f"the query needed more than the {self._memory_mb} MiB of memory one query "
+                                       "may use, and was stopped: narrow it (a LIMIT, more specific patterns, "
+                                       "no ORDER BY over many rows)") from None
             raise EngineFailure("the query engine stopped while answering this query") from None
         self._idle.put(worker)
         return reply
@@ -290,6 +295,14 @@ class _WorkerPool:
             _stop(worker)
         else:
             self._idle.put(worker)
+
+
+def _exit_code(worker: _Worker) -> int | None:
+    """The exit code of a worker whose connection ended (negative: the signal that ended it)."""
+    try:
+        return worker.process.wait(2)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 def _stop(worker: _Worker) -> None:
