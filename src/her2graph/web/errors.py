@@ -11,7 +11,7 @@ import logging
 from flask import Flask, Response, current_app
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import engine, negotiation, protocol, query_guard, remote_engine
+from . import engine, negotiation, protocol, query_guard, remote_engine, store_dataset
 
 log = logging.getLogger("her2graph.web")
 
@@ -32,6 +32,7 @@ STATUS = {
     engine.EngineBusy: 503,
     engine.EngineFailure: 500,
     remote_engine.QueryRefusedByStore: 400,
+    store_dataset.DatasetNotOverridable: 400,
     remote_engine.StoreUnreachable: 502,
     remote_engine.StoreFailure: 502,
 }
