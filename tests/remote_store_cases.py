@@ -136,7 +136,7 @@ def test_a_slow_query_is_503_at_the_time_limit_and_the_service_goes_on(store_opt
         running.stop()
 
 
-def test_linked_data_pages_the_graph_view_and_the_query_page_work_through_the_store(service):
+def test_linked_data_pages_the_graph_view_search_and_the_query_page_work_through_the_store(service):
     page = requests.get(service.url + "/resource/lapatinib", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "lapatinib" in page.text
     turtle = requests.get(service.url + "/resource/lapatinib", headers={"Accept": "text/turtle"})
@@ -146,6 +146,8 @@ def test_linked_data_pages_the_graph_view_and_the_query_page_work_through_the_st
     assert requests.get(service.url + "/void").status_code == 200
     view = requests.get(service.url + "/neighbourhood", params={"iri": "https://w3id.org/her2graph/resource/lapatinib"})
     assert view.status_code == 200 and any(element["data"].get("label") == "lapatinib" for element in view.json())
+    found = requests.get(service.url + "/search", params={"q": "Lapatinib"})
+    assert found.status_code == 200 and "/resource/lapatinib" in found.text
 
 
 def test_the_store_keeps_no_answers(endpoint):
