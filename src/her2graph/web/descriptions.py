@@ -26,6 +26,8 @@ RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
                   "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
 """The W3C format IRIs of every answer format the endpoint writes (see negotiation.py)."""
 DATASET_FRAGMENT = "her2graph"
+DATASET_TITLE = "her2graph knowledge graph: resistance to HER2-targeted therapy in breast cancer"
+"""VoID's title for the dataset (the ontology's own title names only one of its graphs)."""
 
 blueprint = Blueprint("descriptions", __name__)
 
@@ -65,7 +67,7 @@ def summarise(engine, data_root=None) -> DatasetSummary:
                     f"OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:license ?license }} }} LIMIT 1")[0]
     return DatasetSummary(int(totals["t"]["value"]), int(totals["s_"]["value"]), int(totals["o_"]["value"]),
                           graphs, classes, properties,
-                          ontology.get("title", {}).get("value"), ontology.get("license", {}).get("value"))
+                          DATASET_TITLE, ontology.get("license", {}).get("value"))
 
 
 def service_description(endpoint: str, void_url: str, summary: DatasetSummary) -> Graph:
