@@ -97,6 +97,24 @@ def build_parser() -> argparse.ArgumentParser:
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
 
+    curate = commands.add_parser("curate", help="compile evidence files (evidence/*.yaml) into the graph's facts "
+                                                "and provenance; nothing is written on an error")
+    curate.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="evidence files to compile (default: every evidence/*.yaml)")
+    curate.add_argument("--out", type=Path, metavar="DIR", help="write facts/ and provenance/ under DIR "
+                                                                "(default: the data's graph/)")
+    curate.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when a compiled file differs from the one on disk")
+    curate.set_defaults(handler=_curate)
+
+    extract = commands.add_parser("extract", help="draft an evidence file from a text: trials, arms, medians, "
+                                                  "ratio estimates, each with its quote")
+    extract.add_argument("text", type=Path, metavar="TEXT", help="the plain-text source")
+    extract.add_argument("--source-id", metavar="ID", help="the source's id in evidence/sources.tsv "
+                                                            "(default: the text's file name without suffix)")
+    extract.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the draft here (default: stdout)")
+    extract.set_defaults(handler=_extract)
+
     serve = commands.add_parser(
         "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
         description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
@@ -312,6 +330,36 @@ def _locate(args) -> int:
         raise Her2graphError(f"the phrase does not occur in {source.path.name}")
     for start, end in matches:
         print(f"h2r:span-{start}-{end}\t{start}\t{end}")
+    return EXIT_OK
+
+
+def _curate(args) -> int:
+    from .curate import compile_evidence, evidence_files, outputs, write_outputs
+
+    files = args.files or evidence_files()
+    if not files:
+        raise Her2graphError("no evidence file given and none in evidence/")
+    found = outputs(compile_evidence(files), out_dir=args.out)
+    if args.check:
+        stale = [output.path for output in found if not output.path.exists() or output.path.read_bytes() != output.content]
+        for path in stale:
+            print(f"out of date: {path}")
+        return EXIT_VIOLATIONS if stale else EXIT_OK
+    written = write_outputs(found)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _extract(args) -> int:
+    from .output_files import write_atomically
+    from .extract import draft_evidence
+
+    draft = draft_evidence(args.text, args.source_id or args.text.stem)
+    if args.output is None:
+        sys.stdout.write(draft)
+    else:
+        write_atomically(args.output, draft.encode("utf-8"))
     return EXIT_OK
 
 
