@@ -29,7 +29,7 @@ class _OneLineErrorParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS
+    from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS, TABLE_FORMATS
     from .local_query import RESULT_FORMATS
 
     parser = _OneLineErrorParser(prog="her2graph", description=__doc__.splitlines()[0])
@@ -50,9 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(handler=_query)
 
     export = commands.add_parser("export", help="write the merged graph, a named graph or the ontology")
-    export.add_argument("--format", choices=sorted(EXPORT_FORMATS | NETWORK_FORMATS), default="ttl",
-                        help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, or graphml/dot "
-                             "for graph tools (Cytoscape, Gephi, yEd; Graphviz)")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS | NETWORK_FORMATS | TABLE_FORMATS), default="ttl",
+                        help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, graphml/dot "
+                             "for graph tools (Cytoscape, Gephi, yEd; Graphviz), or kgx (Biolink nodes and edges "
+                             "TSV in a .tar.gz, for KGX and Monarch-style graphs)")
     export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
     export.add_argument("--output", "-o", metavar="FILE",
                         help="file to write, replaced atomically; '-', a FIFO or a device is written as a stream; "
@@ -322,14 +323,16 @@ def _stats(args) -> int:
 
 def _locate(args) -> int:
     from .dataset import merged_graph
-    from .provenance import source_of
+    from .namespaces import H2R
+    from .provenance import source_document, source_of
 
-    source = source_of(merged_graph(_load()))
+    graph = merged_graph(_load())
+    source, document = source_of(graph), source_document(graph)[0]
     matches = source.locate(args.phrase)
     if not matches:
         raise Her2graphError(f"the phrase does not occur in {source.path.name}")
-    for start, end in matches:
-        print(f"h2r:span-{start}-{end}\t{start}\t{end}")
+    for start, end in matches:  # spans are named <document>-span-START-END
+        print(f"h2r:{document[len(H2R):]}-span-{start}-{end}\t{start}\t{end}")
     return EXIT_OK
 
 
