@@ -99,14 +99,52 @@ def _graph_url(endpoint: str, graph_iri: str) -> str:
     return f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph_iri})}"
 
 
-def _opener(endpoint: str, credentials: tuple[str, str] | None) -> urllib.request.OpenerDirector:
-    """An opener that answers the store's Basic or Digest challenge with `credentials`, if any."""
-    if credentials is None:
-        return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, endpoint, *credentials)
-    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
-                                       urllib.request.HTTPBasicAuthHandler(passwords))
+def _opener(endpoint: str, credentials: tuple[str, str] | None) -> "_Authorizing":
+    return _Authorizing(endpoint, credentials)
+
+
+class _Authorizing:
+    """Sends each PUT with the credentials already answered to the store's challenge (HTTP Basic or Digest).
+
+    urllib's handlers only answer a 401 by sending the request again; a store that closes the connection
+    with its 401 (Virtuoso) then breaks the pipe under a body of any size. So the challenge is fetched first,
+    by a GET without a body, and the PUT goes once, with its Authorization header (or not at all,
+    when the store asks for credentials and none were given).
+    """
+
+    def __init__(self, endpoint: str, credentials: tuple[str, str] | None):
+        self.credentials = credentials
+        self.passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        if credentials is not None:
+            self.passwords.add_password(None, endpoint, *credentials)
+        self.opener = urllib.request.build_opener()
+
+    def open(self, request: urllib.request.Request, timeout: float):
+        header = self._authorization(request, timeout)
+        if header:
+            request.add_unredirected_header("Authorization", header)
+        return self.opener.open(request, timeout=timeout)
+
+    def _authorization(self, request: urllib.request.Request, timeout: float) -> str | None:
+        try:
+            self.opener.open(urllib.request.Request(request.full_url, method="GET"), timeout=timeout).close()
+            return None  # no challenge: the store does not ask for credentials here
+        except urllib.error.HTTPError as error:
+            if error.code != 401:
+                return None  # the PUT will meet the same refusal, and report it
+            if self.credentials is None:
+                raise  # reported as the store's 401, before a body is sent into a closing connection
+            challenge = error.headers.get("WWW-Authenticate", "")
+        scheme, _, parameters = challenge.partition(" ")
+        if scheme.lower() == "basic":
+            import base64
+
+            return "Basic " + base64.b64encode(":".join(self.credentials).encode("utf-8")).decode("ascii")
+        if scheme.lower() == "digest":
+            fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(parameters))
+            answer = urllib.request.HTTPDigestAuthHandler(self.passwords).get_authorization(request, fields)
+            return f"Digest {answer}" if answer else None
+        raise ValueError(f"the store asks for {scheme or 'an unnamed'} authentication, not Basic or Digest")
 
 
 def _put(opener, url: str, body: bytes, timeout: float, hint: str = "") -> int:
