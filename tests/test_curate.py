@@ -82,6 +82,7 @@ def assert_one_line_error_and_nothing_written(project, code, err, name, line, *p
 # ------------------------------------------------------------------ the review, round-tripped
 
 
+@pytest.mark.xfail(strict=True, reason="the compiler does not yet write issue 8's model (document-named spans, evidence fields, printed numbers: /work/helpers/model-notes.md); remove this mark when it does")
 def test_the_review_compiles_to_every_triple_of_the_hand_written_graph(compiled_review):
     hand_written = Graph()
     for part in ("facts", "provenance"):

@@ -303,7 +303,8 @@ class EvidenceCompiler:
         """The p-value relation concept whose label is 'P <' or 'P =' (the ontology's scheme)."""
         wanted = f"P {sign}"
         for concept in self.terms.ontology.subjects(SKOS.inScheme, H2R["p-value-relations"]):
-            if any(str(label) == wanted for label in self.terms.ontology.objects(concept, RDFS.label)):
+            names = [*self.terms.ontology.objects(concept, RDFS.label), *self.terms.ontology.objects(concept, SKOS.altLabel)]
+            if any(str(label) == wanted for label in names):  # "P <" is the concept's altLabel since issue 8
                 return concept
         raise self._error(line, f"the ontology has no p-value relation labelled {wanted!r}")
 

@@ -89,7 +89,7 @@ def _unprinted_estimate(graph: Graph, estimate: URIRef, quoted: str) -> list[Unp
     problems = []
     p_value, relation = graph.value(estimate, H2G.pValue), graph.value(estimate, H2G.pValueRelation)
     if p_value is not None and relation is not None:
-        sign = str(graph.value(relation, RDFS.label) or "").removeprefix("P").strip() or "="
+        sign = str(graph.value(relation, SKOS.notation) or graph.value(relation, RDFS.label) or "").removeprefix("P").strip() or "="
         # "P < 0.001", "P = 0.210", a table's "p-value (log-rank test) 0.0006" and a label's "p=<0.0001"
         printed_sign = r"=?\s*<" if sign == "<" else r"=?"
         pattern = rf"(\bP\b|\bp-value\b)[^0-9<=>]{{0,40}}?{printed_sign}\s*{re.escape(str(p_value))}(?![\d])"
