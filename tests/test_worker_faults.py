@@ -1,0 +1,181 @@
+"""Faults of the query workers (issue 13, items 6 and 7), caused for real: kill -9 and SIGSTOP on the
+processes, a build deleted from the cache folder under a running service."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from her2graph.web.engine import QueryEngine, QueryTimeout
+
+ASK = "ASK {}"
+TRUE = b'{"head":{},"boolean":true}'
+WRITING_SYSCALLS = {"1", "20", "44", "46"}
+"""write, writev, sendto, sendmsg (x86-64): a worker blocked in one of these is in the middle of its answer."""
+
+
+def engine_processes() -> dict[int, int]:
+    """Query-engine processes below this test process: pid -> parent pid."""
+    found = {}
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"her2graph.web.engine" in (proc / "cmdline").read_bytes():
+                found[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def state(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+class FreshEngine:
+    """A QueryEngine of its own, and the pids of its worker processes (those that answer queries)."""
+
+    def __init__(self, dataset, **options):
+        before = set(engine_processes())
+        self.engine = QueryEngine.from_dataset(dataset, **options)
+        self.ours = set(engine_processes()) - before
+
+    def workers(self) -> list[int]:
+        processes = engine_processes()
+        ours = {pid for pid in processes if pid in self.ours or processes[pid] in self.ours}
+        self.ours |= ours
+        parents = {processes[pid] for pid in ours}
+        return sorted(pid for pid in ours if pid not in parents and state(pid) not in ("Z", "gone"))
+
+    def all_idle(self) -> bool:
+        status = self.engine.status()
+        return status["idle"] == status["workers"] == status["alive"]
+
+    def ask(self) -> bytes:
+        return self.engine.evaluate(self.engine.prepare(ASK)).body
+
+
+@pytest.fixture
+def two_workers(dataset):
+    fresh = FreshEngine(dataset, workers=2, timeout=5)
+    yield fresh
+    fresh.engine.close()
+
+
+def test_a_worker_killed_while_idle_does_not_fail_the_next_queries(two_workers):
+    assert wait_until(two_workers.all_idle, 30)
+    victim = two_workers.workers()[0]
+    os.kill(victim, signal.SIGKILL)
+    assert wait_until(lambda: state(victim) in ("Z", "gone"), 5)
+    assert [two_workers.ask() for _ in range(4)] == [TRUE] * 4  # whichever worker each is given to
+    assert wait_until(two_workers.all_idle, 30)
+    assert victim not in two_workers.workers()
+
+
+def test_the_health_check_sees_stopped_and_dead_idle_workers_and_replaces_them(two_workers):
+    assert wait_until(two_workers.all_idle, 30)
+    stopped, killed = two_workers.workers()
+    os.kill(stopped, signal.SIGSTOP)
+    os.kill(killed, signal.SIGKILL)
+    try:
+        assert wait_until(lambda: state(stopped) == "T" and state(killed) in ("Z", "gone"), 5)
+        seen = two_workers.engine.status()
+        assert (seen["alive"], seen["stopped"], seen["dead"]) == (0, 1, 1)
+        assert wait_until(two_workers.all_idle, 30)
+        assert two_workers.ask() == TRUE
+        assert stopped not in two_workers.workers()
+    finally:
+        if state(stopped) not in ("Z", "gone"):
+            os.kill(stopped, signal.SIGKILL)
+
+
+def test_a_worker_stopped_mid_answer_costs_the_request_its_time_limit_not_more(dataset):
+    # A few seconds on purpose: the answer must be large enough to be caught while it is being written,
+    # and the time limit long enough for a loaded machine to have written part of it.
+    limit = 6.0
+    fresh = FreshEngine(dataset, workers=1, timeout=limit)
+    big = fresh.engine.prepare("CONSTRUCT { ?a <urn:x:near> ?b } WHERE { ?a a ?c . ?b a ?d } LIMIT 400000")
+    outcome: dict = {}
+
+    def ask_for_the_big_answer():
+        started = time.monotonic()
+        try:
+            fresh.engine.evaluate(big, media_type="application/n-triples", capped=False)
+            outcome["answered"] = True
+        except QueryTimeout:
+            outcome["timeout"] = time.monotonic() - started
+
+    try:
+        assert wait_until(fresh.all_idle, 30)
+        (worker,) = fresh.workers()
+        asking = threading.Thread(target=ask_for_the_big_answer, daemon=True)
+        asking.start()
+        if not wait_until(lambda: _syscalls(worker) & WRITING_SYSCALLS, limit - 0.5):
+            pytest.skip("the worker was never caught writing its answer (machine too slow or too fast)")
+        os.kill(worker, signal.SIGSTOP)
+        asking.join(limit + 5)
+        assert not asking.is_alive(), "the request hangs on a worker stopped in the middle of its answer"
+        assert outcome.get("timeout", 0) <= limit + 1
+        assert wait_until(fresh.all_idle, 30) and fresh.ask() == TRUE
+    finally:
+        if state(worker) not in ("Z", "gone"):
+            os.kill(worker, signal.SIGKILL)  # lets a hung request end, so the test can fail rather than hang
+        fresh.engine.close()
+
+
+def _syscalls(pid: int) -> set[str]:
+    """The system calls the threads of `pid` are in (numbers), from /proc."""
+    found = set()
+    for task in (Path("/proc") / str(pid) / "task").glob("*"):
+        try:
+            found.add((task / "syscall").read_text().split()[0])
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path):
+    from her2graph.store_cache import built_store
+    from service_process import ServiceProcess
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    build = built_store()  # the build of the shipped graph (made once per machine), copied: no validation here
+    shutil.copy(build.nquads, cache / build.nquads.name)
+    running = ServiceProcess(env={"HER2GRAPH_CACHE_DIR": str(cache), "HER2GRAPH_WORKERS": "2",
+                                  "HER2GRAPH_QUERY_TIMEOUT": "20"}, log_path=tmp_path / "serve.log")
+    try:
+        assert running.url, running.log
+        asked = iter(range(1000))  # each query differs: none is answered from the answer cache
+
+        def ask():
+            return requests.post(running.url + "/sparql", data=f"ASK {{ FILTER({next(asked)} >= 0) }}",
+                                 headers={"Content-Type": "application/sparql-query"}, timeout=30)
+
+        assert ask().status_code == 200
+        for evicted in cache.glob("*.nq"):
+            evicted.unlink()  # what another service sharing the folder does when it keeps only its newest builds
+        for pid in running.worker_pids():  # the store holder and every worker
+            os.kill(pid, signal.SIGKILL)
+        answers = [ask() for _ in range(3)]
+        assert [answer.status_code for answer in answers] == [200] * 3, running.log
+        assert wait_until(lambda: requests.get(running.url + "/health", timeout=5).status_code == 200, 30)
+        assert "FileNotFoundError" not in running.log
+    finally:
+        running.stop()
