@@ -17,3 +17,7 @@ function request()
   return wrk.format("POST", nil, {["Content-Type"] = "application/sparql-query",
                                   ["Accept"] = "application/sparql-results+json"}, queries[next_query])
 end
+
+function done(summary, latency, requests)
+  io.write(string.format("latency_us p50 %d p99 %d\n", latency:percentile(50), latency:percentile(99)))
+end
