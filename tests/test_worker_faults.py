@@ -21,14 +21,18 @@ WRITING_SYSCALLS = {"1", "20", "44", "46"}
 
 
 def engine_processes() -> dict[int, int]:
-    """Query-engine processes below this test process: pid -> parent pid."""
-    found = {}
+    """Query-engine processes descending from this test process (not another service's): pid -> parent pid."""
+    parents, commands = {}, {}
     for proc in Path("/proc").glob("[0-9]*"):
         try:
-            if b"her2graph.web.engine" in (proc / "cmdline").read_bytes():
-                found[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError):
+            parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            commands[int(proc.name)] = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
             continue
+    found, frontier = {}, {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier}
+        found |= {pid: parents[pid] for pid in frontier if b"her2graph.web.engine" in commands.get(pid, b"")}
     return found
 
 
@@ -179,3 +183,30 @@ def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder
         assert "FileNotFoundError" not in running.log
     finally:
         running.stop()
+
+
+def test_a_worker_whose_reads_made_the_store_its_own_copy_is_renewed_and_shares_it_again(tmp_path, monkeypatch):
+    """Workers share the store holder's pages until a query touches them (Oxigraph counts references as it
+    reads); a worker whose memory is more than RENEW_PRIVATE_SHARE its own is replaced by a fresh fork."""
+    from her2graph.web import worker_pool
+    from her2graph.web.worker_pool import _OWN, RENEW_PRIVATE_SHARE, _memory
+
+    monkeypatch.setattr(worker_pool, "RENEW_CHECK_EVERY", 2)  # looked at after every second answer
+
+    before = set(engine_processes())
+    build = tmp_path / "build.nq"
+    build.write_bytes(b"".join(b'<urn:x:s%d> <urn:x:p> "%d" .\n' % (number, number) for number in range(150_000)))
+    engine = QueryEngine.from_build(build, workers=1, timeout=30)
+    try:
+        fresh = FreshEngine.__new__(FreshEngine)
+        fresh.engine, fresh.ours = engine, set(engine_processes()) - before
+        (first,) = fresh.workers()
+        for scan in ("SELECT (COUNT(DISTINCT ?o) AS ?n) { ?s ?p ?o }", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o . ?s ?p ?o }"):
+            engine.evaluate(engine.prepare(scan))
+        assert wait_until(fresh.all_idle, 30)
+        (renewed,) = fresh.workers()
+        assert renewed != first
+        holder = _memory(engine._pool.holder_pid, (b"Rss:",))
+        assert _memory(renewed, _OWN) < RENEW_PRIVATE_SHARE * holder
+    finally:
+        engine.close()

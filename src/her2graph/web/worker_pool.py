@@ -42,6 +42,12 @@ WORKER_STACK_BYTES = 256 * 1024 * 1024
 HOLDER_START_SECONDS = 600
 """How long the store holder may take to load the store (a million triples: about 15 s)."""
 FORK_SECONDS = 30
+RENEW_CHECK_EVERY = 32
+"""A worker's own memory is looked at after every this many answers (reading it costs about a millisecond
+with a million triples)."""
+RENEW_PRIVATE_SHARE = 1 / 3
+"""A worker whose own (unshared) memory passes this share of the store holder's resident memory (the store,
+and the interpreter) is renewed: see WorkerPool. A fresh fork's own memory is a few MiB."""
 _HEADER = struct.Struct("!Q")
 _JOINED_BELOW = 64 * 1024
 
@@ -112,6 +118,7 @@ class _Worker:
     stat_fd: int | None
     """/proc/PID/stat, kept open: read again at offset 0 it tells the state for a few µs, not an open's 30."""
     sock: socket.socket
+    answers: int = 0
 
     def state(self) -> str:
         """"running", "stopped" (SIGSTOP, a debugger) or "dead"."""
@@ -145,7 +152,15 @@ class _Worker:
 
 
 class WorkerPool:
-    """`size` workers forked from one store holder; a worker that is stopped or dies is replaced."""
+    """`size` workers forked from one store holder; a worker that is stopped or dies is replaced.
+
+    The workers share the holder's pages only until they write to them, and Oxigraph's in-memory store
+    writes as it reads (reference counts of the entries a query walks), so a page a query touched becomes
+    the worker's own copy: after a scan of the whole store a worker holds most of it again. So a worker
+    whose own memory passes RENEW_PRIVATE_SHARE of the holder's is renewed after its answer: a fresh fork
+    (milliseconds) that shares everything again, while the answer goes out as usual. The service so takes
+    about one store (the holder's) and a third of one per worker at most, where it took one per worker.
+    """
 
     def __init__(self, data: bytes | Path, size: int, memory_mb: int | None, module: str):
         if size < 1:
@@ -187,7 +202,11 @@ class WorkerPool:
         except (EOFError, OSError):
             self._replace(worker, "it stopped while answering")
             raise WorkerStopped from None
-        self._idle.put(worker)
+        worker.answers += 1
+        if worker.answers % RENEW_CHECK_EVERY == 0 and self._holds_too_much(worker):
+            self._replace(worker, "renewed: pages of the store it read have become its own copies", logging.INFO)
+        else:
+            self._idle.put(worker)
         return reply
 
     def status(self) -> dict:
@@ -239,8 +258,12 @@ class WorkerPool:
         for worker in sound:
             self._idle.put(worker)
 
-    def _replace(self, worker: _Worker, reason: str) -> None:
-        log.warning("stopping query worker %s: %s", worker.pid, reason)
+    def _holds_too_much(self, worker: _Worker) -> bool:
+        holder = _memory(self.holder_pid, (b"Rss:",)) if self.holder_pid else 0
+        return bool(holder) and _memory(worker.pid, _OWN) > RENEW_PRIVATE_SHARE * holder
+
+    def _replace(self, worker: _Worker, reason: str, level: int = logging.WARNING) -> None:
+        log.log(level, "stopping query worker %s: %s", worker.pid, reason)
         with self._lock:
             self._workers.discard(worker)
         worker.kill()
@@ -325,6 +348,19 @@ class WorkerPool:
                 self._holder.kill()
             self._holder.wait(10)
             self._holder = None
+
+
+_OWN = (b"Private_Clean:", b"Private_Dirty:")
+
+
+def _memory(pid: int, kinds: tuple[bytes, ...]) -> int:
+    """Bytes of `pid`'s memory of the kinds named (fields of /proc/PID/smaps_rollup; 0 where unknown)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+            lines = rollup.read().splitlines()
+    except OSError:
+        return 0
+    return sum(int(line.split()[1]) * 1024 for line in lines if line.startswith(kinds))
 
 
 def _opened(open_fd: Callable[[], int]) -> int | None:
