@@ -68,6 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "folder); reuse one to keep the builds between runs")
     parser.add_argument("--keep-builds", action="store_true", help="do not measure cold starts: reuse builds "
                         "already in the work folder's cache")
+    parser.add_argument("--latency-runs", type=int, default=MIN_RUNS, help=f"fewest runs of each query on each "
+                        f"server for its latency (default {MIN_RUNS}; fewer makes a million triples quicker)")
     parser.add_argument("--levers", action="store_true", help="instead of the comparison, measure the levers of "
                         "issue 10: the app under other WSGI servers, evaluation in the web process, the query "
                         "screen's cost, the hop to a worker (see benchmark/levers.py)")
@@ -75,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     settings = dict(sizes=args.sizes, seconds=args.seconds, latency_budget=LATENCY_BUDGET_SECONDS,
-                    min_runs=MIN_RUNS) | (QUICK if args.quick else {})
+                    min_runs=max(1, args.latency_runs)) | (QUICK if args.quick else {})
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"her2graph benchmark: working in {work}", flush=True)
