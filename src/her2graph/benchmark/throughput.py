@@ -23,9 +23,7 @@ from pathlib import Path
 
 CLIENTS = 8
 WRK_THREADS = 2
-WRK_SCRIPTS = {False: Path(__file__).with_name("post_queries.lua"),
-               True: Path(__file__).with_name("post_distinct_queries.lua")}
-"""The wrk script of each workload, by whether every request is distinct."""
+WRK_SCRIPT = Path(__file__).with_name("post_queries.lua")
 HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
 
@@ -55,7 +53,7 @@ def _largest(values) -> float | None:
 
 
 def distinct_variant(query: str, number: int) -> str:
-    """`query` made distinct by a constant, as post_distinct_queries.lua makes it (same answer)."""
+    """`query` made distinct by a constant, as post_queries.lua --distinct makes it (same answer)."""
     return f"{query}\nVALUES ?distinctRequest {{ {number} }}\n"
 
 
@@ -70,7 +68,7 @@ def measure_throughput(url: str, query_files: list[Path], seconds: float, client
 
 def _with_wrk(url: str, query_files: list[Path], seconds: float, clients: int, distinct: bool) -> Throughput:
     done = subprocess.run(["wrk", f"-t{min(WRK_THREADS, clients)}", f"-c{clients}", f"-d{max(1, round(seconds))}s",
-                           "--timeout", "600s", "-s", str(WRK_SCRIPTS[distinct]), url, "--",
+                           "--timeout", "600s", "-s", str(WRK_SCRIPT), url, "--", *(["--distinct"] if distinct else []),
                            *map(str, query_files)], capture_output=True, text=True, check=True)
     out = done.stdout
     rate = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
