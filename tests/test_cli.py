@@ -104,3 +104,78 @@ def test_bad_data_folder_is_a_clean_error(tmp_path):
     done = run("--data", str(tmp_path), "stats")
     assert done.returncode == 2
     assert "named-graphs" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_installed_wheel_finds_its_bundled_competency_queries_by_name(tmp_path):
+    from installed_package import installed_environment, installed_package
+
+    with installed_package(tmp_path / "site") as (python, package):
+        for how in (["@06"], ["--name", "06-trial-overview"]):
+            done = subprocess.run([str(python), "-m", "her2graph", "query", *how, "--format", "csv"], cwd=tmp_path,
+                                  capture_output=True, text=True, timeout=120, env=installed_environment(tmp_path / "site"))
+            assert done.returncode == 0, done.stderr
+            assert done.stdout.startswith("trial,nctId,acronym,phase,enrollment,design")
+        located = subprocess.run([str(python), "-c", "import her2graph.locations as l; print(l.data_root())"],
+                                 capture_output=True, text=True, env=installed_environment(tmp_path / "site"))
+        assert located.stdout.strip() == str((package / "data").resolve())
+
+
+def test_a_query_that_calls_another_server_is_refused_without_calling_it():
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        done = run("query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    assert done.returncode == 2 and "SERVICE" in done.stderr and done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("query_format, parse_as", [("jsonld", "json-ld"), ("rdfxml", "xml"), ("turtle", "turtle")])
+def test_a_construct_query_in_each_graph_format_parses_back(query_format, parse_as):
+    done = run("query", "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } LIMIT 5", "--format", query_format)
+    assert done.returncode == 0, done.stderr
+    assert len(Graph().parse(data=done.stdout, format=parse_as)) == 5
+
+
+def test_construct_turtle_declares_the_prefixes_it_uses_and_no_other():
+    done = run("query", "PREFIX h2g: <https://w3id.org/her2graph/ontology/> "
+                        "CONSTRUCT { ?t h2g:nctId ?n } WHERE { ?t h2g:nctId ?n }", "--format", "turtle")
+    prefixes = {line.split()[1] for line in done.stdout.splitlines() if line.startswith("@prefix")}
+    assert prefixes == {"h2g:", "h2r:"}
+    assert "h2r:emilia h2g:nctId" in done.stdout
+
+
+def test_a_query_argument_that_is_not_utf8_is_a_one_line_error():
+    done = subprocess.run([str(SCRIPT).encode(), b"query", b'SELECT * WHERE { ?s ?p "\xff" }'],
+                          capture_output=True, timeout=120)
+    assert done.returncode == 2
+    assert b"not UTF-8" in done.stderr and done.stderr.count(b"\n") == 1
+
+
+def test_a_turtle_syntax_error_names_file_line_column_and_the_line_only(tmp_path):
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    for part in ("ontology", "graph", "shapes", "queries", "mappings"):
+        shutil.copytree(root / part, tmp_path / part)
+    facts = tmp_path / "graph" / "facts" / "trials.ttl"
+    lines = facts.read_text().splitlines()
+    lines.insert(40, 'h2r:broken rdfs:label "never closed ;')
+    facts.write_text("\n".join(lines) + "\n")
+    done = run("--data", str(tmp_path), "stats")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and len(done.stderr) < 400
+    assert f"{facts}: not valid Turtle, line 41, column" in done.stderr
+    assert done.stderr.rstrip().endswith('h2r:broken rdfs:label "never closed ;')
+
+
+def test_check_owl_says_why_a_file_was_not_loaded(tmp_path):
+    broken = tmp_path / "broken.owl"
+    broken.write_text("garbage")
+    done = run("check-owl", str(broken))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "RDFXMLParser says" in done.stderr and "not loaded" not in done.stderr

@@ -37,7 +37,8 @@ def test_a_turtle_syntax_error_names_the_file_and_the_line(data_copy):
     with pytest.raises(DataFileError) as caught:
         load_dataset(data_copy)
     assert "broken.ttl" in str(caught.value)
-    assert "not valid turtle" in str(caught.value)
+    assert "not valid Turtle, line 3, column 24: newline found in string literal: h2r:a h2r:b \"unclosed ." \
+        in str(caught.value)
 
 
 def test_a_named_graph_with_no_file_is_an_error(data_copy):

@@ -130,3 +130,27 @@ def test_the_neighbourhood_of_an_entity_is_its_links_both_ways_as_cytoscape_elem
     assert nodes["http://purl.obolibrary.org/obo/NCIT_C82492"]["label"] == "Ado-Trastuzumab Emtansine"
     assert any(e["label"] == "has target" and e["inferred"] for e in edges)
     assert all(e["source"] in nodes and e["target"] in nodes for e in edges)
+
+
+def test_a_neighbourhood_view_groups_many_similar_links_and_colours_every_kind(dataset):
+    from her2graph.network_export import LABEL_CHARACTERS, neighbourhood_elements, neighbourhood_network
+
+    centre = H2R["lapatinib"]
+    elements = neighbourhood_elements(neighbourhood_network(dataset, centre), centre, group_at=4)
+    nodes = {e["data"]["id"]: e["data"] for e in elements if e["group"] == "nodes"}
+    edges = [e["data"] for e in elements if e["group"] == "edges"]
+    groups = {node["id"]: node for node in nodes.values() if node.get("group")}
+    mappings = next(node for node in groups.values() if node["label"] == "4 × exact match")
+    members = [node for node in nodes.values() if node.get("grouped") == mappings["id"]]
+    assert sorted(member["label"] for member in members) == ["LAPATINIB", "Lapatinib", "Lapatinib", "lapatinib"]
+    shown = [edge for edge in edges if "grouped" not in edge and mappings["id"] in (edge["source"], edge["target"])]
+    assert [(edge["source"], edge["label"]) for edge in shown] == [(str(centre), "exact match ×4")]
+    hidden = [edge for edge in edges if edge.get("grouped") == mappings["id"]]
+    assert len(hidden) == 4 and all(edge["source"] == str(centre) for edge in hidden)
+    assert all(node["colour"] not in ("#ffffff", "#f0f0f0") for node in nodes.values() if not node.get("group"))
+    kinds = {}
+    for node in nodes.values():
+        kinds.setdefault(node["colour"], set()).add(node["kind"])
+    assert all(len(kind_names) == 1 for colour, kind_names in kinds.items() if colour != "#ffffff")
+    assert all(len(node["label"]) <= LABEL_CHARACTERS and node["title"].startswith(node["label"].rstrip("…"))
+               for node in nodes.values() if not node.get("group"))

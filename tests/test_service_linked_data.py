@@ -1,7 +1,10 @@
 """Linked Data: every IRI of the her2graph namespace dereferences on the real server, HTML for people and RDF
-for programs, with types, properties, incoming links, external mappings and source spans (offsets only)."""
+for programs, with types, properties, incoming links, external mappings (named by database) and source spans
+(briefly quoted when the source file is at hand)."""
 from __future__ import annotations
 
+import re
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -10,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from her2graph.namespaces import GRAPH, H2R, PROV
 from her2graph.provenance import source_of
+from her2graph.web.evidence_quotes import QUOTE_CHARACTERS, span_quote
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 EMILIA = H2R["emilia"]
@@ -59,7 +63,7 @@ def test_a_resource_page_shows_label_types_properties_and_incoming_links(service
     assert "Accept" in response.headers["Vary"] and "Content-Security-Policy" in response.headers
 
 
-def test_a_resource_page_shows_its_source_spans_but_not_the_source_text(service, graph):
+def test_a_resource_page_quotes_its_source_spans_briefly_with_their_offsets(service, graph):
     html = page(service, "/resource/emilia").text
     spans = sorted(graph.objects(EMILIA, PROV.wasDerivedFrom))
     assert spans and all(f"/resource/{span.split('/')[-1]}" in html for span in spans)
@@ -68,8 +72,32 @@ def test_a_resource_page_shows_its_source_spans_but_not_the_source_text(service,
         text = source_of(graph).text
     except Exception as error:  # the review is not redistributed: without it, only the offsets are checked
         pytest.skip(f"source text not available here ({error})")
-    quoted = " ".join(text[3251:3497].split())
-    assert quoted[:60] not in " ".join(html.split())
+    quoted = escape(" ".join(text[3251:3497].split()), quote=False)
+    assert f'<blockquote class="quote">{quoted}</blockquote>' in html
+    assert len(text) > 10 * QUOTE_CHARACTERS and escape(text[:2000], quote=False) not in html
+
+
+def test_a_long_span_is_cut_to_a_short_quote_and_without_the_source_there_is_none(graph, tmp_path, monkeypatch):
+    from her2graph.provenance import source_document
+
+    _, file_name, digest = source_document(graph)
+    try:
+        source_of(graph)
+    except Exception as error:
+        pytest.skip(f"source text not available here ({error})")
+    quote = span_quote(file_name, digest, 0, 5000)
+    assert len(quote) <= QUOTE_CHARACTERS + 2 and quote.endswith(" …")
+    assert span_quote(file_name, "0" * 64, 0, 50) is None          # not the file the graph was curated from
+    monkeypatch.setenv("HER2GRAPH_SOURCE", str(tmp_path))
+    assert span_quote(file_name, digest, 0, 50) is None            # not at hand: the page shows offsets only
+
+
+def test_each_external_mapping_names_its_database(service):
+    html = page(service, "/resource/lapatinib").text
+    mappings = html.split('id="mappings"', 1)[1].split("</section>", 1)[0]
+    assert re.search(r'<span class="database">ChEBI:</span> <a href="http://purl.obolibrary.org/obo/CHEBI_49603"'
+                     r'[^>]*>lapatinib</a>', mappings)
+    assert {"ChEBI:", "NCIt:", "DrugBank:", "ChEMBL:"} <= set(re.findall(r'class="database">([^<]+)<', mappings))
 
 
 def test_every_link_of_a_page_to_the_service_works(service):

@@ -4,26 +4,35 @@ Exit codes are a contract: 0 success (for `validate`: no SHACL violation and no 
 allowed; for `reason`: the release passes the reasoning gate; for `check-owl`: the OWL API found nothing),
 1 `validate` found a violation or an inconsistency, `reason` found the release inconsistent, with an
 unsatisfiable class or with merged individuals, `check-owl` found OWL API problems, or `serve` refused to
-start on SHACL violations, 2 a usage error or bad input (the message says what to fix; never a traceback).
+start on SHACL violations, 2 a usage error or bad input (the message says what to fix; never a traceback),
+3 a fault of her2graph itself (one line saying so; HER2GRAPH_DEBUG=1 shows the traceback).
 `serve` runs until SIGINT or SIGTERM, then exits 0.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import Her2graphError
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _OneLineErrorParser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS
     from .local_query import RESULT_FORMATS
 
-    parser = argparse.ArgumentParser(prog="her2graph", description=__doc__.splitlines()[0])
+    parser = _OneLineErrorParser(prog="her2graph", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"her2graph {__version__}")
     parser.add_argument("--data", type=Path, metavar="DIR",
                         help="folder holding ontology/, graph/, shapes/ and queries/ (default: the bundled data; "
@@ -31,8 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     query = commands.add_parser("query", help="run a SPARQL query over the merged graph, locally")
-    query.add_argument("sparql", help="the query text, or @FILE to read it from a file")
-    query.add_argument("--format", choices=RESULT_FORMATS, default="table", help="result format (default: table)")
+    query.add_argument("sparql", nargs="?",
+                       help="the query text, @FILE to read it from a file, or @NAME for a bundled competency query "
+                            "(@06 or @06-trial-overview)")
+    query.add_argument("--name", help="run the bundled competency query NAME (06-trial-overview, or 06)")
+    query.add_argument("--format", choices=RESULT_FORMATS, default="table",
+                       help="table, json, csv, tsv or xml for SELECT and ASK; turtle (with prefixes), ntriples, "
+                            "jsonld or rdfxml for CONSTRUCT and DESCRIBE (default: table, Turtle for graphs)")
     query.set_defaults(handler=_query)
 
     export = commands.add_parser("export", help="write the merged graph, a named graph or the ontology")
@@ -40,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, or graphml/dot "
                              "for graph tools (Cytoscape, Gephi, yEd; Graphviz)")
     export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
-    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--output", "-o", metavar="FILE",
+                        help="file to write, replaced atomically; '-', a FIFO or a device is written as a stream; "
+                             "anything else is refused (default: standard output)")
     export.set_defaults(handler=_export)
 
     build = commands.add_parser("build", help="build every artefact from its sources: import module, mapping "
@@ -48,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
                        help="release date for the dated versionIRI (default: today)")
     build.add_argument("--no-reason", action="store_true", help="skip the reasoner (no Java needed)")
+    build.add_argument("--output", "-o", type=Path, metavar="DIR",
+                       help="folder to build into (ontology/imports/, graph/built/, release/ under it); default: "
+                            "the data folder of a checkout, the current folder for an installed package")
     build.set_defaults(handler=_build)
 
     reason = commands.add_parser("reason", help="run HermiT over the release: check consistency, write the "
@@ -55,11 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     reason.add_argument("--release", type=Path, metavar="FILE",
                         help="the release in RDF/XML (default: release/her2graph.owl)")
     reason.add_argument("--output", "-o", type=Path, metavar="FILE",
-                        help="where to write the inferences (default: graph/built/inferences.ttl)")
+                        help="where to write the inferences (default: graph/built/inferences.ttl under the data "
+                             "folder of a checkout, or under the current folder for an installed package)")
     reason.set_defaults(handler=_reason)
 
     docs = commands.add_parser("docs", help="generate docs/ontology.html (pyLODE) and the overview picture "
                                             "docs/overview.svg (Graphviz) from the graph")
+    docs.add_argument("--output", "-o", type=Path, metavar="DIR",
+                      help="folder to write into (default: docs/ of a checkout, ./docs for an installed package)")
     docs.set_defaults(handler=_docs)
 
     check_owl = commands.add_parser("check-owl", help="load a file with the Java OWL API (what Protégé uses): "
@@ -89,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help=f"{option.help} (env {option.env}=1)")
         else:
             serve.add_argument(option.flag, type=option.type, metavar=option.metavar,
-                               help=f"{option.help} (env {option.env}; default {option.default})")
+                               help=f"{option.help} (env {option.env}; default {option.default_help or option.default})")
     serve.set_defaults(handler=_serve)
 
     validate = commands.add_parser("validate", help="check the graph against the SHACL shapes and, with HermiT, "
@@ -121,7 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser("generate", help="write a synthetic data folder of the graph's shape "
                                                     "(for benchmarks)")
     generate.add_argument("--triples", type=_positive_int, required=True, help="about how many triples")
-    generate.add_argument("--output", "-o", type=Path, required=True, help="folder to write (created)")
+    generate.add_argument("--output", "-o", type=Path, required=True,
+                          help="folder to write: new or empty (created), or any folder with --force")
+    generate.add_argument("--force", action="store_true",
+                          help="write into a folder that is not empty (replacing files of the names it writes; "
+                               "deleting nothing)")
     generate.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     generate.set_defaults(handler=_generate)
     return parser
@@ -130,19 +156,44 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.data is not None:
-        import os
-        os.environ["HER2GRAPH_DATA"] = str(args.data.resolve())
     try:
+        if args.data is not None:
+            os.environ["HER2GRAPH_DATA"] = str(_data_folder(args.data))
         return args.handler(args)
-    except Her2graphError as error:
-        print(f"her2graph {args.command}: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # the reader (e.g. `| head`) went away: not an error of ours
+    except BaseException as error:  # noqa: BLE001 - every outcome becomes an exit code (exit_code_of)
+        code, message = exit_code_of(error)
+        if message:
+            print(f"her2graph {args.command}: {message}", file=sys.stderr)
+        if code == EXIT_INTERNAL and os.environ.get("HER2GRAPH_DEBUG"):
+            raise
+        return code
+
+
+def exit_code_of(error: BaseException) -> tuple[int, str | None]:
+    """The exit code and the one-line message (None: say nothing) for what stopped a command."""
+    if isinstance(error, Her2graphError):
+        return EXIT_USAGE, str(error)
+    if isinstance(error, KeyboardInterrupt):
+        return 130, None
+    if isinstance(error, BrokenPipeError):  # the reader (e.g. `| head`) went away: not an error of ours
         sys.stderr.close()
-        return EXIT_OK
+        return EXIT_OK, None
+    if isinstance(error, SystemExit):
+        return error.code if isinstance(error.code, int) else EXIT_USAGE, None
+    if isinstance(error, MemoryError):
+        return EXIT_USAGE, "out of memory"
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return EXIT_USAGE, f"{error.strerror or error}{where}"
+    # A fault of ours, not of the input: one line that says so (HER2GRAPH_DEBUG=1 shows the traceback).
+    return EXIT_INTERNAL, (f"internal error ({type(error).__name__}: {' '.join(str(error).split())[:300]}); "
+                           "please report it, with the command (HER2GRAPH_DEBUG=1 shows where it happened)")
+
+
+def _data_folder(path: Path) -> Path:
+    if not path.is_dir():
+        raise Her2graphError(f"--data {path}: " + ("no such folder" if not path.exists() else "not a folder"))
+    return path.resolve()
 
 
 def _load():
@@ -151,22 +202,23 @@ def _load():
 
 
 def _query(args) -> int:
-    from .local_query import format_result
-    from .oxigraph_store import query_store, store_from_dataset
+    from .competency_queries import competency_query
+    from .local_query import format_result, query_text, run_query
+    from .oxigraph_store import store_from_dataset
 
-    text = _read_argument_or_file(args.sparql)
-    print(format_result(query_store(store_from_dataset(_load()), text), args.format))
+    if (args.sparql is None) == (args.name is None):
+        raise Her2graphError("give either the query (text, @FILE or @NAME) or --name NAME, not both")
+    text = competency_query(args.name).text if args.name else query_text(args.sparql)
+    print(format_result(run_query(store_from_dataset(_load()), text), args.format))
     return EXIT_OK
 
 
 def _export(args) -> int:
-    from .export import serialise, write_atomically
+    from .export import serialise
+    from .output_files import check_writable, write_output
 
-    content = serialise(_load(), args.part, args.format)
-    if args.output is None:
-        sys.stdout.buffer.write(content)
-    else:
-        write_atomically(args.output, content)
+    check_writable(args.output or "-")
+    write_output(args.output or "-", serialise(_load(), args.part, args.format))
     return EXIT_OK
 
 
@@ -175,32 +227,39 @@ def _build(args) -> int:
 
     from .build import build_all
 
-    build_all(args.date or datetime.date.today(), reason=not args.no_reason)
+    build_all(args.date or datetime.date.today(), reason=not args.no_reason, output=args.output)
     return EXIT_OK
 
 
 def _reason(args) -> int:
-    from .build import built_files, write_turtle
+    from .build import built_files, output_root, write_turtle
     from .reasoning import reason_over_release
+    from .release_freshness import staleness_of
 
-    files = built_files()
-    release = args.release or files.release_owl
-    if not release.exists():
+    release = args.release or built_files().release_owl
+    if not release.is_file():
         raise Her2graphError(f"no release at {release}: run `her2graph build --no-reason` first")
     result = reason_over_release(release)
     print(result.report())
+    stale = staleness_of(release)  # after reasoning: a release that cannot be read says so first, alone
+    if stale:
+        print(f"her2graph reason: warning: {stale}", file=sys.stderr, flush=True)
     if not result.passes_gate:
         return EXIT_VIOLATIONS
-    output = args.output or files.inferences
+    output = args.output or built_files(output_root()).inferences
     write_turtle(result.inferred_graph(), output)
     print(f"wrote {len(result.inferred)} inferred triples to {output}")
     return EXIT_OK
 
 
 def _docs(args) -> int:
+    from .build import built_files, output_root
+    from .locations import docs_dir
     from .ontology_docs import write_docs
+    from .release import release_version_in_file
 
-    write_docs(_load())
+    write_docs(_load(), args.output or docs_dir(output_root()),
+               release_version=release_version_in_file(built_files().release_owl))
     return EXIT_OK
 
 
@@ -209,12 +268,14 @@ def _check_owl(args) -> int:
     from .owlapi_check import check_with_owlapi
 
     path = args.file or built_files().release_owl
+    if not path.is_file():
+        raise Her2graphError(f"{path}: no such file" if not path.exists() else f"{path} is not a file")
     report = check_with_owlapi(path)
-    print("\t".join(f"{key}={value}" for key, value in report.summary.items()) or f"{path}: not loaded")
+    if report.exit_code == 2 or not report.summary:
+        raise Her2graphError(f"the OWL API could not load {path}: {report.failure_reason(path)}")
+    print("\t".join(f"{key}={value}" for key, value in report.summary.items()))
     for line in report.problems:
         print(line)
-    if report.exit_code == 2:
-        raise Her2graphError(f"the OWL API could not load {path}")
     return EXIT_OK if report.clean else EXIT_VIOLATIONS
 
 
@@ -272,7 +333,7 @@ def _serve(args) -> int:
     _check_serve_options(chosen)
     config = {option.name: chosen[option.name] for option in APP_OPTIONS} | {"DATA_ROOT": data_root()}
     if not chosen["STORE"]:
-        build = _validated_build(chosen["CACHE_DIR"])
+        build = _validated_build(_cache_folder(chosen["CACHE_DIR"]))
         if build is None:
             return EXIT_VIOLATIONS
         config |= {"BUILD": build.nquads, "DATA_DIGEST": build.digest}
@@ -291,13 +352,29 @@ def _serve(args) -> int:
     return EXIT_OK
 
 
-def _validated_build(cache_dir: str | None):
+def _cache_folder(chosen: str | None) -> Path:
+    """The build cache folder, made if need be; a Her2graphError when it is not a folder or cannot be made."""
+    from .store_cache import cache_dir
+
+    folder = Path(chosen) if chosen else cache_dir()
+    if folder.exists() and not folder.is_dir():
+        raise Her2graphError(f"the cache folder {folder} is not a folder: name a folder (--cache-dir)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise Her2graphError(f"cannot make the cache folder {folder}: {error.strerror} (--cache-dir)") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise Her2graphError(f"cannot write in the cache folder {folder} (--cache-dir)")
+    return folder
+
+
+def _validated_build(cache_dir: Path):
     """The validated build to serve (store_cache), or None after reporting the graph's violations."""
     from .store_cache import GraphNotValid, built_store
     from .validation_text import format_text
 
     try:
-        build = built_store(folder=Path(cache_dir) if cache_dir else None)
+        build = built_store(folder=cache_dir)
     except GraphNotValid as invalid:
         print(format_text(invalid.report), file=sys.stderr)
         print("her2graph serve: the graph has SHACL violations (reported above); not starting", file=sys.stderr)
@@ -368,7 +445,7 @@ def _benchmark(args) -> int:
 def _generate(args) -> int:
     from .synthetic_graph import write_synthetic_data
 
-    source_folder = write_synthetic_data(args.output, args.triples, args.seed)
+    source_folder = write_synthetic_data(args.output, args.triples, args.seed, force=args.force)
     print(f"wrote {args.output}; serve it with HER2GRAPH_SOURCE={source_folder} "
           f"her2graph --data {args.output} serve")
     return EXIT_OK
@@ -379,16 +456,6 @@ def _positive_int(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text} is not a positive number")
     return value
-
-
-def _read_argument_or_file(value: str) -> str:
-    if not value.startswith("@"):
-        return value
-    path = Path(value[1:])
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise Her2graphError(f"cannot read the query file {path}: {error}") from None
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ from rdflib import Dataset, Graph, URIRef
 from .errors import DataFileError
 from .locations import data_root, graph_dir
 from .namespaces import PREFIXES
+from .rdf_syntax_errors import describe_syntax_error
 
 NAMED_GRAPHS_TABLE = "named-graphs.tsv"
+_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "xml": "RDF/XML", "json-ld": "JSON-LD"}
 _FORMAT_BY_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld"}
 
 
@@ -56,7 +58,7 @@ def parse_rdf_file(path: Path, into: Graph | None = None) -> Graph:
     except OSError as error:
         raise DataFileError(path, f"cannot read ({error.strerror})") from None
     except Exception as error:  # rdflib's parsers raise many unrelated kinds; all mean "bad syntax" here
-        raise DataFileError(path, f"not valid {rdf_format}: {_one_line(error)}") from None
+        raise DataFileError(path, f"not valid {_SYNTAX_NAMES[rdf_format]}, {describe_syntax_error(error, _text_of(path))}") from None
     return graph
 
 
@@ -93,5 +95,8 @@ def merged_graph(dataset: Dataset) -> Graph:
     return merged
 
 
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None

@@ -1,14 +1,10 @@
 """Writing the dataset, one of its named graphs, or the ontology, in an RDF syntax or as a network for graph
 tools (GraphML, Graphviz DOT: see her2graph.network_export).
 
-Files are written atomically (a temporary file renamed into place), so a failed export never leaves a
-half-written file behind.
+Where the result goes (atomically over a regular file, streamed to a FIFO or device, never replacing
+anything else) is her2graph.output_files' concern.
 """
 from __future__ import annotations
-
-import os
-import tempfile
-from pathlib import Path
 
 from rdflib import Dataset, Graph
 
@@ -16,6 +12,7 @@ from . import network_export
 from .dataset import merged_graph
 from .errors import Her2graphError
 from .namespaces import GRAPH
+
 
 # CLI format name -> (rdflib serializer, whether it keeps named graphs)
 EXPORT_FORMATS = {
@@ -42,22 +39,6 @@ def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:
         return dataset.serialize(format=serializer, encoding="utf-8")
     graph = merged_graph(dataset) if part == "all" else _named_graph(dataset, part)
     return graph.serialize(format=serializer, encoding="utf-8")
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to `path` so that readers see the old file or the whole new one, never a part."""
-    path = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise Her2graphError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _named_graph(dataset: Dataset, part: str) -> Graph:

@@ -22,6 +22,11 @@ def data_root() -> Path:
     return _CHECKOUT_ROOT
 
 
+def is_installed_data(root: Path) -> bool:
+    """True when `root` is the copy of the data installed inside the package (not a folder to write in)."""
+    return Path(root).resolve() == (_PACKAGE_DIR / "data").resolve()
+
+
 def ontology_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "ontology"
 

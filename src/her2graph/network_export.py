@@ -114,6 +114,84 @@ def cytoscape_elements(network: Network) -> list[dict]:
     return elements
 
 
+GROUP_AT = 4
+"""A neighbourhood view puts this many or more neighbours linked to the centre the same way into one group."""
+LABEL_CHARACTERS = 48
+"""Longer node labels are cut (with an ellipsis) in a neighbourhood view; the full label is kept as its title."""
+_KIND_PALETTE = ("#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494", "#b3b3b3",
+                 "#fbb4ae", "#b3cde3", "#decbe4", "#fed9a6", "#e5d8bd", "#fddaec")
+"""Fill colours for the kinds without one of their own (ColorBrewer Set2 and Pastel1), so a legend tells them apart."""
+_NO_COLOUR = ("#ffffff", "#f0f0f0")
+
+
+def neighbourhood_elements(network: Network, centre: URIRef, group_at: int = GROUP_AT) -> list[dict]:
+    """The neighbourhood of `centre` as Cytoscape.js elements drawn for reading: every kind has its own colour
+    (for the legend), long labels are cut, and `group_at` or more neighbours linked to the centre in the same
+    ways (the same properties, the same directions) are drawn as one group node, with one edge per way to the
+    centre labelled with the property and their number. The grouped nodes and edges stay in the elements,
+    marked with their group's id in `grouped` (the view shows them when the group is opened)."""
+    elements = cytoscape_elements(network)
+    nodes = [element["data"] for element in elements if element["group"] == "nodes"]
+    edges = [element["data"] for element in elements if element["group"] == "edges"]
+    _colour_every_kind(nodes)
+    for node in nodes:
+        node["title"] = node["label"]
+        if len(node["label"]) > LABEL_CHARACTERS:
+            node["label"] = node["label"][:LABEL_CHARACTERS - 1].rstrip() + "…"
+    labels = {edge["iri"]: edge["label"] for edge in edges}
+    centre_id, parents, members = str(centre), [], {}  # members: grouped neighbour -> its group
+    for number, (ways, neighbours) in enumerate(sorted(_similar_links(edges, centre_id, group_at).items())):
+        group_id = f"group-{number}"
+        named = " / ".join(dict.fromkeys(labels[predicate] for _, predicate in ways))
+        parents.append({"id": group_id, "label": f"{len(neighbours)} × {named}", "title": named,
+                        "kind": "group", "colour": "#ffffff", "group": True})
+        for direction, predicate in ways:
+            grouped = [edge for edge in edges if edge["iri"] == predicate and
+                       (edge["source"], edge["target"]) in {(centre_id, n) if direction == "out" else (n, centre_id)
+                                                            for n in neighbours}]
+            for edge in grouped:
+                edge["grouped"] = group_id
+            ends = (centre_id, group_id) if direction == "out" else (group_id, centre_id)
+            edges.append({"id": f"{group_id}-{direction}-{predicate}", "source": ends[0], "target": ends[1],
+                          "label": f"{labels[predicate]} ×{len(grouped)}", "iri": predicate,
+                          "inferred": all(edge["inferred"] for edge in grouped)})
+        members.update(dict.fromkeys(neighbours, group_id))
+    for node in nodes:
+        if node["id"] in members:
+            node["grouped"] = members[node["id"]]
+    for edge in edges:  # a link between grouped neighbours shows once its group is open
+        if "grouped" not in edge and (edge["source"] in members or edge["target"] in members):
+            edge["grouped"] = members.get(edge["source"]) or members.get(edge["target"])
+    return ([{"group": "nodes", "data": node} for node in parents + nodes] +
+            [{"group": "edges", "data": edge} for edge in edges])
+
+
+def _similar_links(edges: list[dict], centre: str, group_at: int) -> dict[tuple, set[str]]:
+    """The ways of linking to `centre` ((direction, property) pairs, sorted) shared by `group_at` or more
+    neighbours, each with those neighbours."""
+    ways: dict[str, set[tuple[str, str]]] = {}
+    for edge in edges:
+        if edge["source"] == centre and edge["target"] != centre:
+            ways.setdefault(edge["target"], set()).add(("out", edge["iri"]))
+        elif edge["target"] == centre and edge["source"] != centre:
+            ways.setdefault(edge["source"], set()).add(("in", edge["iri"]))
+    by_ways: dict[tuple, set[str]] = {}
+    for neighbour, its_ways in ways.items():
+        by_ways.setdefault(tuple(sorted(its_ways)), set()).add(neighbour)
+    return {key: neighbours for key, neighbours in by_ways.items() if len(neighbours) >= group_at}
+
+
+def _colour_every_kind(nodes: list[dict]) -> None:
+    """Give the kinds without a colour of their own one from the palette, in kind-name order."""
+    taken = {node["colour"] for node in nodes} - set(_NO_COLOUR)
+    free = [colour for colour in _KIND_PALETTE if colour not in taken] or list(_KIND_PALETTE)
+    plain = sorted({node["kind"] for node in nodes if node["colour"] in _NO_COLOUR})
+    chosen = {kind: free[index % len(free)] for index, kind in enumerate(plain)}
+    for node in nodes:
+        if node["colour"] in _NO_COLOUR:
+            node["colour"] = chosen[node["kind"]]
+
+
 def _network(everything: Graph, inferred: Graph, scope: Graph, names: set[URIRef]) -> Network:
     # A node's kind is what the curators asserted (lapatinib: tyrosine kinase inhibitor), not the inferred
     # classes; inferred links are shown as such on the edges.

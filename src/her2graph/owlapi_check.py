@@ -19,9 +19,15 @@ CHECKER_SOURCE = Path(__file__).resolve().parent / "java" / "OwlApiCheck.java"
 # libowlapi-java's jar and the jars of the packages it depends on (Debian installs unversioned links).
 OWLAPI_JARS = ("owlapi-distribution", "guava", "caffeine", "commons-codec", "commons-io", "commons-rdf-api",
                "commons-rdf-simple", "hppcrt", "jsr305", "atinject-jsr330-api", "jackson-annotations",
-               "jackson-core", "jackson-databind", "slf4j-api", "slf4j-nop", "xz", "httpclient", "httpcore")
+               "jackson-core", "jackson-databind", "slf4j-api", "slf4j-nop", "xz", "httpclient", "httpcore",
+               # rdf4j's JSON-LD parser, which the OWL API tries on a file it cannot read otherwise
+               "jsonld-java", "httpclient-cache")
 RDF4J_JARS = "rdf4j-*.jar"
 TIMEOUT_SECONDS = 300
+# The OWL API parser that speaks a file's syntax, by suffix: its complaint is the one worth showing.
+_PARSER_BY_SUFFIX = {".owl": "RDFXMLParser", ".rdf": "RDFXMLParser", ".xml": "RDFXMLParser",
+                     ".ttl": "TurtleOntologyParser", ".owx": "OWLXMLParser", ".ofn": "OWLFunctionalSyntaxOWLParser",
+                     ".omn": "ManchesterOWLSyntaxOntologyParser", ".obo": "OBOFormatOWLAPIParser"}
 
 
 class OwlApiUnavailable(Her2graphError):
@@ -40,8 +46,21 @@ class OwlApiReport:
     def clean(self) -> bool:
         return self.exit_code == 0 and not self.problems
 
+    parser_errors: dict[str, str] = field(default_factory=dict)
+    """When the file could not be loaded: what each OWL API parser said, by parser name."""
+
     def lines(self, kind: str) -> list[str]:
         return [line for line in self.problems if line.startswith(kind + "\t")]
+
+    def failure_reason(self, path: Path) -> str:
+        """Why the file was not loaded, in one line: the complaint of the parser for its syntax."""
+        expected = _PARSER_BY_SUFFIX.get(Path(path).suffix.lower())
+        if expected in self.parser_errors:
+            return f"the OWL API's {expected} says: {_shortened(self.parser_errors[expected])}"
+        errors = [line.split("\t", 2)[-1] for line in self.lines("ERROR")]
+        if errors:
+            return _shortened(errors[0])
+        return "the OWL API stopped without saying why"
 
 
 def owlapi_classpath(java_dir: Path = JAVA_DIR) -> str:
@@ -65,8 +84,16 @@ def check_with_owlapi(path: Path) -> OwlApiReport:
         kind, _, rest = line.partition("\t")
         if kind == "SUMMARY":
             report.summary = dict(item.split("=", 1) for item in rest.split("\t") if "=" in item)
+        elif kind == "PARSER":
+            parser, _, _, message = rest.split("\t", 3)
+            report.parser_errors.setdefault(parser, message)
         elif kind:
             report.problems.append(line)
     if run.returncode not in (0, 1) and not report.problems:
         report.problems.append("ERROR\t" + " ".join(run.stderr.split())[:2000])
     return report
+
+
+def _shortened(message: str, limit: int = 300) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit - 1] + "…"

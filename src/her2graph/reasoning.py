@@ -84,7 +84,9 @@ class ReasoningResult:
 
 def reason_over_release(path: Path) -> ReasoningResult:
     """Reason over a release file in RDF/XML."""
-    asserted = Graph().parse(path, format="xml")
+    from .dataset import parse_rdf_file
+
+    asserted = parse_rdf_file(Path(path))
     for prefix, namespace in PREFIXES.items():
         asserted.bind(prefix, namespace, override=True)
     return _reason(asserted, Path(path))
@@ -104,7 +106,10 @@ def _reason(asserted: Graph, path: Path) -> ReasoningResult:
     import owlready2
 
     world = owlready2.World()
-    world.get_ontology(path.resolve().as_uri()).load()
+    try:
+        world.get_ontology(path.resolve().as_uri()).load()
+    except Exception as error:  # owlready2's parsers raise many kinds; all mean "cannot read this file"
+        raise Her2graphError(f"owlready2 cannot read {path}: {_first_line(error)[:300]}") from None
     try:
         owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
     except owlready2.OwlReadyInconsistentOntologyError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, XSD
@@ -52,3 +53,13 @@ def release_graph(dataset: Dataset, date: datetime.date) -> Graph:
     merged.add((ontology, OWL.versionIRI, release_version_iri(date)))
     merged.add((ontology, DCTERMS.issued, Literal(date.isoformat(), datatype=XSD.date)))
     return merged
+
+
+def release_version_in_file(path) -> URIRef | None:
+    """The dated version IRI a release file names (read as text: no need to parse the whole release)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _DATED_VERSION.search(text)
+    return release_version_iri(datetime.date.fromisoformat(match.group(1))) if match else None

@@ -19,6 +19,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Her2graphError
 from .locations import data_root
 
 SOURCE_FILE_NAME = "synthetic-review.txt"
@@ -64,9 +65,14 @@ class _SourceBuilder:
         return "".join(self.parts)
 
 
-def write_synthetic_data(folder: Path, triples: int, seed: int = 7) -> Path:
-    """Write a data folder of about `triples` triples; returns the folder of the synthetic source text."""
+def write_synthetic_data(folder: Path, triples: int, seed: int = 7, force: bool = False) -> Path:
+    """Write a data folder of about `triples` triples; returns the folder of the synthetic source text.
+
+    A folder that exists and holds anything is refused unless `force`; even then only the files this
+    function writes are replaced, and nothing else in the folder is touched.
+    """
     folder = Path(folder)
+    _check_output_folder(folder, force)
     _copy_curated_scaffolding(folder)
     source = _SourceBuilder()
     rng = random.Random(seed)
@@ -85,6 +91,18 @@ def write_synthetic_data(folder: Path, triples: int, seed: int = 7) -> Path:
     return folder / "source"
 
 
+def _check_output_folder(folder: Path, force: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise Her2graphError(f"{folder} is not a folder: name a new or empty folder")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise Her2graphError(f"{folder} is not empty: name a new or empty folder, or add --force to write into it "
+                             "(files of the same names are replaced; nothing else is deleted)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise Her2graphError(f"cannot make {folder}: {error.strerror}") from None
+
+
 def _copy_curated_scaffolding(folder: Path) -> None:
     """Ontology (with its import module), shapes, queries, the named-graphs table and the mappings from the
     bundled data; empty fact folders."""
@@ -93,10 +111,8 @@ def _copy_curated_scaffolding(folder: Path) -> None:
         if (root / part).is_dir():
             shutil.copytree(root / part, folder / part, dirs_exist_ok=True)
     for part in ("facts", "provenance"):
-        target = folder / "graph" / part
-        if target.exists():
-            shutil.rmtree(target)
-        target.mkdir(parents=True)
+        # Never emptied: with --force a folder may hold a curator's own files, which are not ours to delete.
+        (folder / "graph" / part).mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "graph" / "named-graphs.tsv", folder / "graph" / "named-graphs.tsv")
     shutil.copy(root / "graph" / "facts" / "entities.ttl", folder / "graph" / "facts" / "entities.ttl")
     # The built graphs of the named-graphs table: the curated mappings (mostly about the shared entities);

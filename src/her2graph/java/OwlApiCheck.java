@@ -8,12 +8,16 @@
 import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.semanticweb.owlapi.apibinding.OWLManager;
 import org.semanticweb.owlapi.io.FileDocumentSource;
 import org.semanticweb.owlapi.io.OWLOntologyLoaderMetaData;
+import org.semanticweb.owlapi.io.OWLParser;
+import org.semanticweb.owlapi.io.OWLParserException;
 import org.semanticweb.owlapi.io.RDFTriple;
+import org.semanticweb.owlapi.io.UnparsableOntologyException;
 import org.semanticweb.owlapi.model.IRI;
 import org.semanticweb.owlapi.model.MissingImportHandlingStrategy;
 import org.semanticweb.owlapi.model.OWLDocumentFormat;
@@ -78,7 +82,16 @@ public class OwlApiCheck {
                 System.out.println(problem);
             }
             System.exit(problems.isEmpty() ? 0 : 1);
-        } catch (Exception error) {
+        } catch (UnparsableOntologyException error) {
+            // One record per parser the OWL API tried, so the caller can name the one for the file's syntax.
+            for (Map.Entry<OWLParser, OWLParserException> tried : error.getExceptions().entrySet()) {
+                System.out.println("PARSER\t" + tried.getKey().getClass().getSimpleName() + "\t"
+                    + tried.getValue().getLineNumber() + "\t" + tried.getValue().getColumnNumber() + "\t"
+                    + String.valueOf(tried.getValue().getMessage()).replaceAll("\\s+", " "));
+            }
+            System.out.println("ERROR\tUnparsableOntologyException\tno parser of the OWL API could read the file");
+            System.exit(2);
+        } catch (Throwable error) {
             System.out.println("ERROR\t" + error.getClass().getSimpleName() + "\t"
                 + String.valueOf(error.getMessage()).replaceAll("\\s+", " "));
             System.exit(2);

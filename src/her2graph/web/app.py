@@ -47,13 +47,13 @@ class Service:
         data does not change while the service runs). The quads come through the engine (neighbourhood_data)."""
         from rdflib import URIRef
 
-        from ..network_export import cytoscape_elements, neighbourhood_network
+        from ..network_export import neighbourhood_elements, neighbourhood_network
         from .neighbourhood_data import neighbourhood_dataset
 
         around = neighbourhood_dataset(self.engine, iri)
         if around is None:
             return None
-        return cytoscape_elements(neighbourhood_network(around, URIRef(iri)))
+        return neighbourhood_elements(neighbourhood_network(around, URIRef(iri)), URIRef(iri))
 
     def close(self) -> None:
         self.engine.close()
@@ -84,9 +84,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         app.wsgi_app = ResponseReplay(app.wsgi_app, answers, app.config["MAX_BODY"])
 
     register_error_handlers(app)
-    from . import descriptions, documentation, linked_data, query_page, sparql
+    from . import descriptions, documentation, linked_data, query_page, search, sparql
 
-    for module in (sparql, query_page, linked_data, descriptions, documentation):
+    for module in (sparql, query_page, linked_data, descriptions, documentation, search):
         app.register_blueprint(module.blueprint)
     if app.config.get("NOOP_ENDPOINT"):
         from . import noop

@@ -3,13 +3,14 @@
 Both descriptions are built from the live dataset (its named graphs with their triple counts, its classes
 and properties), counted once through the query engine; the named graphs' descriptions come from
 graph/named-graphs.tsv. VoID (W3C Interest Group Note, §6 and §7.2) is at /void and /.well-known/void; the
-Service Description is what the endpoint answers to a GET without a query.
+Service Description is what the endpoint answers to a GET without a query. A client that prefers HTML (a
+browser) gets either as a page, with the same figures, built from the same summary.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
@@ -17,6 +18,7 @@ from ..dataset import named_graph_specs
 from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 from .app import service
 from .negotiation import CONTENT_TYPES, LINKED_DATA, RDFLIB_FORMATS
+from .terms import term_view
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -24,6 +26,8 @@ RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
                   "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
 """The W3C format IRIs of every answer format the endpoint writes (see negotiation.py)."""
 DATASET_FRAGMENT = "her2graph"
+DATASET_TITLE = "her2graph knowledge graph: resistance to HER2-targeted therapy in breast cancer"
+"""VoID's title for the dataset (the ontology's own title names only one of its graphs)."""
 
 blueprint = Blueprint("descriptions", __name__)
 
@@ -63,7 +67,7 @@ def summarise(engine, data_root=None) -> DatasetSummary:
                     f"OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:license ?license }} }} LIMIT 1")[0]
     return DatasetSummary(int(totals["t"]["value"]), int(totals["s_"]["value"]), int(totals["o_"]["value"]),
                           graphs, classes, properties,
-                          ontology.get("title", {}).get("value"), ontology.get("license", {}).get("value"))
+                          DATASET_TITLE, ontology.get("license", {}).get("value"))
 
 
 def service_description(endpoint: str, void_url: str, summary: DatasetSummary) -> Graph:
@@ -145,13 +149,31 @@ def rdf_response(graph: Graph, media_type: str) -> Response:
 @blueprint.route("/void")
 def void() -> Response:
     media_type = LINKED_DATA.choose(request.accept_mimetypes)
-    if media_type == "text/html":
-        media_type = "text/turtle"  # a readable RDF syntax rather than a 406 for a browser
     void_url = url_for("descriptions.void", _external=True)
-    graph = void_description(void_url, url_for("sparql.endpoint", _external=True), service().summary())
-    response = rdf_response(graph, media_type)
+    if media_type == "text/html":
+        response = html_description("void.html", void_url)
+    else:
+        graph = void_description(void_url, url_for("sparql.endpoint", _external=True), service().summary())
+        response = rdf_response(graph, media_type)
     response.vary.add("Accept")
     return response
+
+
+def html_description(template: str, void_url: str) -> Response:
+    """The VoID or Service Description page for people: the summary's figures, with links."""
+    summary = service().summary()
+
+    def linked(iri: str) -> dict:
+        return term_view({"type": "uri", "value": iri})
+
+    html = render_template(
+        template, summary=summary, void_url=void_url, endpoint=url_for("sparql.endpoint", _external=True),
+        graphs=[(linked(iri), triples, description) for iri, triples, description in summary.graphs],
+        classes=[(linked(iri), count) for iri, count in summary.classes],
+        properties=[(linked(iri), count) for iri, count in summary.properties],
+        result_formats=[name.replace("_", " ") for name in RESULT_FORMATS],
+        license=linked(summary.license) if summary.license else None)
+    return Response(html, content_type=CONTENT_TYPES["text/html"])
 
 
 @blueprint.route("/health")

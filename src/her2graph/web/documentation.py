@@ -14,6 +14,7 @@ from ..locations import data_root
 from .app import service
 
 ONTOLOGY_DOCUMENTATION = ("docs", "ontology.html")
+OVERVIEW_PICTURE = ("docs", "overview.svg")
 DOCUMENTATION_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
                         "frame-ancestors 'none'")
 
@@ -23,11 +24,21 @@ blueprint = Blueprint("documentation", __name__)
 @blueprint.route("/docs/ontology")
 @blueprint.route("/docs/ontology.html")
 def ontology_documentation() -> Response:
-    path = Path(service().data_root or data_root()).joinpath(*ONTOLOGY_DOCUMENTATION)
+    return _built_document(ONTOLOGY_DOCUMENTATION, "text/html", "the ontology's documentation")
+
+
+@blueprint.route("/docs/overview.svg")
+def overview_picture() -> Response:
+    """The overview picture the ontology's page links to (Graphviz SVG: no script; the same policy)."""
+    return _built_document(OVERVIEW_PICTURE, "image/svg+xml", "the overview picture")
+
+
+def _built_document(parts: tuple[str, ...], mimetype: str, what: str) -> Response:
+    path = Path(service().data_root or data_root()).joinpath(*parts)
     try:
-        html = path.read_bytes()
+        content = path.read_bytes()
     except OSError:
-        raise NotFound("the ontology's documentation has not been built here: run `her2graph docs`") from None
-    response = Response(html, mimetype="text/html")
+        raise NotFound(f"{what} has not been built here: run `her2graph docs`") from None
+    response = Response(content, mimetype=mimetype)
     response.headers["Content-Security-Policy"] = DOCUMENTATION_POLICY
     return response

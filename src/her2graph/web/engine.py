@@ -28,8 +28,8 @@ from pathlib import Path
 import pyoxigraph
 
 from ..errors import Her2graphError, QueryError
-from ..namespaces import PREFIXES
 from ..oxigraph_store import store_from_build, store_from_nquads
+from .graph_serialisation import ordered_graph
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
 from .worker_pool import WorkerFailure, WorkerPool, WorkersBusy, WorkerStopped, holder_main
 
@@ -210,13 +210,9 @@ def _serialised(result, media_type: str | None, max_rows: int | None) -> tuple[b
     if isinstance(result, pyoxigraph.QueryTriples):
         media_type = media_type if _rdf_format(media_type) else GRAPH_DEFAULT
         rdf_format = _rdf_format(media_type)
-        if max_rows is None:
-            return _written(lambda: pyoxigraph.serialize(result, format=rdf_format, prefixes=_PREFIXES),
-                            media_type), media_type
-        lines = _capped_lines(lambda out: result.serialize(out, format=pyoxigraph.RdfFormat.N_TRIPLES), max_rows)
-        triples = pyoxigraph.parse(lines, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        return _written(lambda: pyoxigraph.serialize(triples, format=rdf_format, prefixes=_PREFIXES),
-                        media_type), media_type
+        lines = (result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES) if max_rows is None else
+                 _capped_lines(lambda out: result.serialize(out, format=pyoxigraph.RdfFormat.N_TRIPLES), max_rows))
+        return _written(lambda: ordered_graph(lines, rdf_format), media_type), media_type
     media_type = media_type if _results_format(media_type) else RESULTS_DEFAULT
     results_format = _results_format(media_type)
     if isinstance(result, pyoxigraph.QueryBoolean) or max_rows is None:
@@ -226,9 +222,6 @@ def _serialised(result, media_type: str | None, max_rows: int | None) -> tuple[b
         return table, media_type
     solutions = pyoxigraph.parse_query_results(table, format=pyoxigraph.QueryResultsFormat.TSV)
     return solutions.serialize(format=results_format), media_type
-
-
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def _rdf_format(media_type: str | None):

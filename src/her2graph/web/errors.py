@@ -1,15 +1,18 @@
 """Every error the service answers with, mapped to its HTTP status in one table.
 
-An error response is plain text: one sentence that says what went wrong and what to do. Nothing from the
-server's inside (a traceback, a file path) is ever in it. An exception no rule covers is a fault of ours:
+An error response is one sentence that says what went wrong and what to do: plain text, or an HTML page
+when the client prefers HTML to plain text (a browser; */* gets text). The 404 page has a search box over
+the labels and names what the missing path's last segment matches. Nothing from the server's inside (a
+traceback, a file path) is ever in it. An exception no rule covers is a fault of ours:
 it is logged with its traceback and answered 500, never dressed up as the client's 400.
 """
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, current_app
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Flask, Response, current_app, has_request_context, render_template, request
+from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
+from werkzeug.http import HTTP_STATUS_CODES
 
 from . import engine, negotiation, protocol, query_guard, remote_engine
 
@@ -44,9 +47,34 @@ _RETRY_AFTER = {engine.EngineBusy: "1"}
 
 
 def error_response(status: int, message: str, headers=None) -> Response:
-    response = Response(message.rstrip(".") + ".\n", status=status, mimetype="text/plain")
+    sentence = message.rstrip(".") + "."
+    html = _error_page(status, sentence) if _prefers_html() else None
+    if html is not None:
+        response = Response(html, status=status, mimetype="text/html")
+    else:
+        response = Response(sentence + "\n", status=status, mimetype="text/plain")
     response.headers.update(headers or {})
     return response
+
+
+def _prefers_html() -> bool:
+    return has_request_context() and request.accept_mimetypes.best_match(
+        ["text/plain", "text/html"], default="text/plain") == "text/html"
+
+
+def _error_page(status: int, sentence: str) -> str | None:
+    """The HTML page of an error, or None if it cannot be made (the plain-text answer is given then)."""
+    try:
+        words, matches = "", []
+        if status == 404:
+            from .search import matches as matches_of
+
+            words, matches = _suggestions(request.path, matches_of)
+        return render_template("error.html", status=status, reason=HTTP_STATUS_CODES.get(status, "Error"),
+                               message=sentence, words=words, matches=matches)
+    except Exception:  # noqa: BLE001 - the page is a nicety: never let it turn an answer into a fault
+        log.exception("the HTML error page could not be made; answering in plain text")
+        return None
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -69,6 +97,17 @@ def _answer_with(status: int):
     return answer
 
 
+def _suggestions(path: str, matches_of) -> tuple[str, list[dict]]:
+    """What the missing path's last segment names: the things labelled with all its words, else with its
+    longest word that finds any."""
+    words = path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").strip()
+    for tried in [words] + sorted((word for word in set(words.split()) if len(word) >= 4), key=len, reverse=True):
+        found = matches_of(tried)
+        if found:
+            return tried, found
+    return words, []
+
+
 def _too_large(error: RequestEntityTooLarge) -> Response:
     return error_response(413, f"The request body is larger than the {current_app.config['MAX_BODY']} bytes "
                                "this service takes; send a shorter query")
@@ -77,6 +116,8 @@ def _too_large(error: RequestEntityTooLarge) -> Response:
 def _http_error(error: HTTPException) -> Response:
     headers = dict(error.get_headers())
     headers.pop("Content-Type", None)
+    if isinstance(error, NotFound) and error.description == NotFound.description:  # werkzeug's generic text
+        return error_response(404, f"Not Found: this service has no page at {request.path}", headers)
     return error_response(error.code or 500, f"{error.name}: {error.description}", headers)
 
 

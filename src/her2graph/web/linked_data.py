@@ -9,7 +9,9 @@ a round trip; the response carries `Vary: Accept` and names the IRI it describes
 is not needed where the page is the description).
 
 A description holds the triples with the IRI as subject or object, and for each source span the IRI is
-derived from (prov:wasDerivedFrom), the span's document and offsets. The source text itself is not served.
+derived from (prov:wasDerivedFrom), the span's document and offsets. The source text itself is not served:
+the HTML page quotes each span briefly when the source file is at hand (evidence_quotes.py), and names the
+database of each external mapping ("ChEBI: lapatinib").
 A named graph's RDF description is its content. The HTML page also draws the entity's neighbourhood
 (her2graph/static/graph-view.js with the vendored Cytoscape.js, from /neighbourhood?iri=…); a click on a
 neighbour goes through /page?iri=…, which only ever redirects to pages of this service.
@@ -24,6 +26,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
 from ..namespaces import GRAPH, H2G, H2R, ONTOLOGY_IRI, PREFIXES
 from .app import service
+from .evidence_quotes import span_quote
 from .negotiation import CONTENT_TYPES, LINKED_DATA
 from .protocol import ProtocolError
 from .terms import label_of, local_path, term_view
@@ -89,7 +92,7 @@ def _describe(iri: str) -> Response:
     try:
         node = str(pyoxigraph.NamedNode(iri))  # a valid IRI cannot break out of <…> in the queries below
     except ValueError:
-        abort(404)
+        abort(404, _not_held(iri))
     media_type = _chosen_media_type()
     graph = next((entry for entry in service().summary().graphs if entry[0] == iri), None)
     if media_type == "text/html":
@@ -99,12 +102,16 @@ def _describe(iri: str) -> Response:
                  else _DESCRIPTION.replace("$node", node))
         engine = service().engine
         if not graph and not engine.select(f"SELECT ?x WHERE {{ {{ {node} ?x ?o }} UNION {{ ?s ?x {node} }} }} LIMIT 1"):
-            abort(404)
+            abort(404, _not_held(iri))
         answer = engine.evaluate(engine.prepare(query), media_type=media_type, capped=False)
         response = Response(answer.body, content_type=CONTENT_TYPES[answer.media_type])
     response.vary.add("Accept")
     response.headers["Content-Location"] = request.path
     return response
+
+
+def _not_held(iri: str) -> str:
+    return f"nothing in this graph has the IRI {iri}; search for it by name"
 
 
 _DESCRIPTION = _PREAMBLE + """CONSTRUCT {
@@ -133,14 +140,16 @@ def _page(iri: str, node: str, graph) -> Response:
         UNION {{ GRAPH ?g {{ ?other ?p {node} }} BIND("in" AS ?direction) }}
     }} ORDER BY ?p ?other""")
     if not links and not graph:
-        abort(404)
-    spans = engine.select(_PREAMBLE + f"""SELECT ?span ?start ?end ?document ?fileName WHERE {{
+        abort(404, _not_held(iri))
+    spans = engine.select(_PREAMBLE + f"""SELECT ?span ?start ?end ?document ?fileName ?sha256 WHERE {{
         {node} prov:wasDerivedFrom ?span . ?span oa:hasSelector ?selector .
         ?selector oa:start ?start ; oa:end ?end .
-        OPTIONAL {{ ?span oa:hasSource ?document OPTIONAL {{ ?document h2g:fileName ?fileName }} }}
+        OPTIONAL {{ ?span oa:hasSource ?document
+                    OPTIONAL {{ ?document h2g:fileName ?fileName }} OPTIONAL {{ ?document h2g:sha256 ?sha256 }} }}
     }} ORDER BY ?start ?end""")
     labels = _labels(engine, {iri} | {row[key]["value"] for row in links for key in ("p", "other")
-                                      if row[key]["type"] == "uri"})
+                                      if row[key]["type"] == "uri"}
+                     | {row["document"]["value"] for row in spans if "document" in row})
     for row in links:  # named graphs have no label: their last segment (facts, provenance) reads well
         labels.setdefault(row["g"]["value"], label_of(row["g"]["value"]))
     outgoing, incoming, mappings, types = defaultdict(list), defaultdict(list), [], []
@@ -150,7 +159,7 @@ def _page(iri: str, node: str, graph) -> Response:
         if row["direction"]["value"] == "in":
             incoming[predicate].append((other, graph_name))
         elif predicate in MAPPING_PROPERTIES:
-            mappings.append((term_view(row["p"], labels), other))
+            mappings.append((term_view(row["p"], labels), other, row["other"]["value"]))
         elif predicate == RDF_TYPE:
             types.append(other)
         else:
@@ -159,7 +168,7 @@ def _page(iri: str, node: str, graph) -> Response:
         "resource.html", iri=iri, title=labels.get(iri) or label_of(iri), types=types,
         outgoing=[(term_view({"type": "uri", "value": p}, labels), values) for p, values in outgoing.items()],
         incoming=[(term_view({"type": "uri", "value": p}, labels), values) for p, values in incoming.items()],
-        mappings=mappings, spans=[_span_view(row, labels) for row in spans], graph=graph,
+        mappings=_with_databases(engine, mappings), spans=[_span_view(row, labels) for row in spans], graph=graph,
         formats=RDF_FORMATS)
     return Response(html, content_type=CONTENT_TYPES["text/html"])
 
@@ -179,7 +188,23 @@ def _labels(engine, iris: set[str]) -> dict[str, str]:
     return labels
 
 
+def _with_databases(engine, mappings: list[tuple]) -> list[tuple]:
+    """(predicate, target, database name) per mapping: the name is the target's dcterms:source, which the
+    import module records for every external term (mappings/external_terms.tsv), e.g. "ChEBI"."""
+    targets = sorted({iri for _, _, iri in mappings})
+    if not targets:
+        return []
+    values = " ".join(str(pyoxigraph.NamedNode(iri)) for iri in targets)
+    rows = engine.select(_PREAMBLE + f"""SELECT ?node ?source WHERE {{
+        VALUES ?node {{ {values} }} ?node dcterms:source ?source FILTER(isLiteral(?source)) }}""")
+    names = {row["node"]["value"]: row["source"]["value"] for row in rows}
+    return sorted(((predicate, target, names.get(iri)) for predicate, target, iri in mappings),
+                  key=lambda mapping: (mapping[2] or "~", mapping[1]["text"]))
+
+
 def _span_view(row: dict, labels: dict[str, str]) -> dict:
-    return {"span": term_view(row["span"], labels), "start": int(row["start"]["value"]),
-            "end": int(row["end"]["value"]), "document": term_view(row["document"], labels)
-            if "document" in row else None, "file_name": row.get("fileName", {}).get("value")}
+    start, end = int(row["start"]["value"]), int(row["end"]["value"])
+    return {"span": term_view(row["span"], labels), "start": start, "end": end,
+            "document": term_view(row["document"], labels) if "document" in row else None,
+            "file_name": row.get("fileName", {}).get("value"),
+            "quote": span_quote(row.get("fileName", {}).get("value"), row.get("sha256", {}).get("value"), start, end)}

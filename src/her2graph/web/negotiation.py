@@ -95,6 +95,39 @@ RDFLIB_FORMATS = {
 """rdflib's serialiser for each RDF media type (for the descriptions the service builds with rdflib)."""
 
 
+FORMAT_NAMES = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+    "turtle": ("text/turtle",), "ttl": ("text/turtle",),
+    "ntriples": ("application/n-triples",), "nt": ("application/n-triples",),
+    "rdfxml": ("application/rdf+xml",), "rdf": ("application/rdf+xml",),
+    "jsonld": ("application/ld+json",), "json-ld": ("application/ld+json",),
+    "rdf+xml": ("application/rdf+xml",), "n3": ("text/turtle",),  # SPARQLWrapper's names (Turtle is N3)
+}
+"""The short names the format= and output= parameters take (Fuseki's and Virtuoso's habit), each with the
+media types it may stand for: json and xml name the JSON and XML syntax of whichever family the answer is.
+A media type the table offers is taken as a name too."""
+
+
+def named_format(name: str, table: MediaTable) -> str:
+    """The canonical media type of `table` that `name` (a short name or a media type) stands for. A list
+    (SPARQLWrapper sends its Accept value, "application/ld+json,application/x-json+ld") gives the first of
+    its entries that `table` offers."""
+    offered = dict(table.entries)
+    candidates = []
+    for part in name.split(","):
+        key = part.split(";", 1)[0].strip().lower()
+        candidates += [offered[key]] if key in offered else FORMAT_NAMES.get(key, ())
+    chosen = next((media_type for media_type in candidates if media_type in table.canonical), None)
+    if chosen is None:
+        names = [short for short, types in FORMAT_NAMES.items() if set(types) & set(table.canonical)]
+        raise NotAcceptable(f"format {name!r} is not one {table.name} can be written in; give one of "
+                            f"{', '.join(names)}, or a media type: {', '.join(table.canonical)}")
+    return chosen
+
+
 def table_for(query_form: str | None) -> MediaTable:
     """The table for a query's answers: graphs for CONSTRUCT and DESCRIBE, results otherwise."""
     return RDF_GRAPHS if query_form in ("CONSTRUCT", "DESCRIBE") else SPARQL_RESULTS

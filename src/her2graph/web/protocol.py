@@ -6,6 +6,11 @@ parameters in the URL). `query` must be given exactly once; `default-graph-uri` 
 number of times. The service is read-only: the update operation (§2.2) is refused as such. Bodies and
 parameters must be UTF-8: a body in another charset, or bytes that are not UTF-8, are refused rather than
 guessed at, and nothing is silently replaced.
+
+Beyond the protocol, `format=` or `output=` (Fuseki's and Virtuoso's habit, for tools that cannot set an
+Accept header, such as `pandas.read_csv(url + "&format=csv")`) names the answer's format; given, it wins
+over Accept. Clients send several (SPARQLWrapper gives format=, output= and results=, each as a short name
+and a media type): they must all name the same format.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from .query_guard import MAX_IRI_LENGTH
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+FORMAT_PARAMETERS = ("format", "output")
 MAX_PARAMETERS = 1000
 """Most parameters in one request (URL and form together)."""
 
@@ -44,6 +50,8 @@ class QueryOperation:
     query: str
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
+    format_names: tuple[str, ...] = ()
+    """The format= and output= values: short names or media types (negotiation.named_format)."""
 
 
 def read_query_operation(method: str, content_type: str | None, content_encoding: str | None,
@@ -88,7 +96,13 @@ def _operation(parameters: list[tuple[str, str]], query: str | None = None) -> Q
                             f"{SPARQL_QUERY}); this request has {len(queries) or 'none'}")
     return QueryOperation(queries[0],
                           _graph_iris(parameters, "default-graph-uri"),
-                          _graph_iris(parameters, "named-graph-uri"))
+                          _graph_iris(parameters, "named-graph-uri"),
+                          _format_names(parameters))
+
+
+def _format_names(parameters: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Every non-empty format= and output= value (clients such as SPARQLWrapper send several that agree)."""
+    return tuple(value for key, value in parameters if key in FORMAT_PARAMETERS and value.strip())
 
 
 def _graph_iris(parameters: list[tuple[str, str]], name: str) -> tuple[str, ...]:

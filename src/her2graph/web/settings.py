@@ -31,6 +31,8 @@ class Option:
     type: type
     help: str
     metavar: str
+    default_help: str | None = None
+    """How --help names the default, when the value itself (None) would not say it."""
 
     @property
     def flag(self) -> str:
@@ -50,7 +52,7 @@ SERVER_OPTIONS = (
     Option("PORT", 8000, int, "TCP port to listen on (0: any free port, printed at start)", "PORT"),
     Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
     Option("CACHE_DIR", None, str, "folder of validated builds of the graph, reused while the inputs are "
-           "unchanged (default $XDG_CACHE_HOME/her2graph)", "DIR"),
+           "unchanged; made if missing", "DIR", "$XDG_CACHE_HOME/her2graph, else ~/.cache/her2graph"),
 )
 APP_OPTIONS = (
     Option("QUERY_TIMEOUT", engine.QUERY_TIMEOUT, float,
@@ -69,7 +71,7 @@ APP_OPTIONS = (
     Option("NO_CACHE", False, boolean, "keep no answers (as --answer-cache-mb 0)", None),
     Option("STORE", None, str, "front another SPARQL 1.1 store at this query URL instead of the in-process "
            "engine (its default graph should be the merge of the named graphs, as `her2graph push` leaves it; "
-           "no answers are kept)", "URL"),
+           "no answers are kept)", "URL", "none: the in-process engine"),
     Option("NOOP_ENDPOINT", False, boolean, "also answer /benchmark/noop with a constant body (the HTTP "
            "stack's ceiling, for her2graph benchmark)", None),
 )

@@ -15,6 +15,13 @@ _PREFIXED = sorted(((str(namespace), prefix) for prefix, namespace in PREFIXES.i
                    key=lambda item: -len(item[0]))
 
 
+NUMERIC_DATATYPES = frozenset(f"http://www.w3.org/2001/XMLSchema#{name}" for name in (
+    "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte"))
+"""XSD's numeric types (XML Schema 1.1 Part 2, §3.3): their literals are shown as numbers."""
+
+
 def local_path(iri: str) -> str | None:
     """The path that dereferences `iri` on this service, or None if it is not ours."""
     if not iri.startswith(BASE):
@@ -46,5 +53,6 @@ def term_view(term: dict, labels: dict[str, str] | None = None) -> dict:
         return {"kind": "iri", "text": (labels or {}).get(value) or prefixed(value), "iri": value, "href": href}
     if kind == "bnode":
         return {"kind": "bnode", "text": f"_:{value}", "iri": None, "href": None}
-    return {"kind": "literal", "text": value, "iri": None, "href": None,
-            "lang": term.get("xml:lang"), "datatype": prefixed(term["datatype"]) if "datatype" in term else None}
+    datatype = term.get("datatype")
+    return {"kind": "literal", "text": value, "iri": None, "href": None, "lang": term.get("xml:lang"),
+            "datatype": prefixed(datatype) if datatype else None, "numeric": datatype in NUMERIC_DATATYPES}
