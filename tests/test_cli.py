@@ -97,7 +97,7 @@ def test_locate_prints_the_offsets_of_a_phrase(graph):
         pytest.skip(f"the review's text is not available here: {error}")
     done = run("locate", "HR 0.65")
     assert done.returncode == 0
-    assert done.stdout.split("\t")[0].startswith("h2r:span-")
+    assert done.stdout.split("\t")[0].startswith("h2r:her2-resistance-review-span-")
 
 
 def test_bad_data_folder_is_a_clean_error(tmp_path):

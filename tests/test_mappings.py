@@ -8,12 +8,12 @@ import re
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from her2graph.import_module import read_external_terms
 from her2graph.locations import mappings_dir
 from her2graph.namespaces import GRAPH, H2G, H2R
-from her2graph.sssom import MAPPING_PREDICATES, read_mapping_set
+from her2graph.sssom import CERTAIN_CONFIDENCE, MAPPING_PREDICATES, PAV, SSSOM, read_mapping_set
 
 bioregistry = pytest.importorskip("bioregistry")
 
@@ -94,22 +94,84 @@ def test_every_unit_the_facts_use_is_an_imported_term(dataset):
     assert units and units <= imported
 
 
-def test_the_mapping_graph_holds_one_triple_per_row(dataset):
+def _axioms(graph):
+    """(subject, predicate, object) -> the SSSOM/RDF axiom node of that mapping."""
+    return {(graph.value(a, OWL.annotatedSource), graph.value(a, OWL.annotatedProperty), graph.value(a, OWL.annotatedTarget)): a
+            for a in graph.subjects(RDF.type, OWL.Axiom)}
+
+
+def test_every_row_survives_into_rdf_with_its_metadata(dataset):
     graph = dataset.graph(GRAPH.mappings)
-    assert len(graph) == len({(r["subject_id"], r["predicate_id"], r["object_id"]) for r in MAPPING_SET.rows})
+    axioms = _axioms(graph)
+    assert len(axioms) == len(MAPPING_SET.rows)
+    for row in MAPPING_SET.rows:
+        axiom = axioms[tuple(MAPPING_SET.expand(row[c]) for c in ("subject_id", "predicate_id", "object_id"))]
+        assert graph.value(axiom, SSSOM.mapping_justification) == MAPPING_SET.expand(row["mapping_justification"])
+        assert float(graph.value(axiom, SSSOM.confidence)) == float(row["confidence"])
+        assert str(graph.value(axiom, RDFS.comment)) == row["comment"]
+        assert str(graph.value(axiom, SSSOM.object_label)) == row["object_label"]
+        assert graph.value(axiom, DCTERMS.source) == URIRef(MAPPING_SET.metadata["mapping_set_id"])
+
+
+def test_only_certain_mappings_are_plain_triples(dataset):
+    graph = dataset.graph(GRAPH.mappings)
+    for row in MAPPING_SET.rows:
+        triple = tuple(MAPPING_SET.expand(row[c]) for c in ("subject_id", "predicate_id", "object_id"))
+        assert (triple in graph) == (float(row["confidence"]) >= CERTAIN_CONFIDENCE), row["object_id"]
     assert (H2R.lapatinib, SKOS.exactMatch, URIRef("http://purl.obolibrary.org/obo/CHEBI_49603")) in graph
+
+
+def test_the_inferred_link_of_the_ref_55_study_is_not_stated_as_certain(dataset):
+    graph = dataset.graph(GRAPH.mappings)
+    study, nct = H2R["trastuzumab-lapatinib-phase3-study"], URIRef("https://www.clinicaltrials.gov/study/NCT00320385")
+    assert not list(graph.triples((study, None, nct)))
+    axiom = _axioms(graph)[(study, SKOS.exactMatch, nct)]
+    assert float(graph.value(axiom, SSSOM.confidence)) < CERTAIN_CONFIDENCE
+    assert "never names" in str(graph.value(axiom, RDFS.comment)) or "names no study" in str(graph.value(axiom, RDFS.comment))
+    # the review's own NCT ids are certain
+    assert (H2R.emilia, SKOS.exactMatch, URIRef("https://www.clinicaltrials.gov/study/NCT00829166")) in graph
+
+
+def test_the_mapping_set_has_a_version_creators_licence_and_date_in_rdf(dataset):
+    graph = dataset.graph(GRAPH.mappings)
+    mapping_set = URIRef(MAPPING_SET.metadata["mapping_set_id"])
+    assert (mapping_set, RDF.type, SSSOM.MappingSet) in graph
+    for prop in (OWL.versionInfo, DCTERMS.creator, DCTERMS.license, DCTERMS.title, PAV.authoredOn):
+        assert graph.value(mapping_set, prop) is not None, prop
+
+
+def test_every_row_names_evidence_a_reader_outside_the_team_can_follow():
+    for row in MAPPING_SET.rows:
+        assert row["see_also"].startswith(("https://", "http://")), row["object_id"]
+        assert not re.search(r"\d{9,}", row["comment"]), f"{row['object_id']}: an internal search id in the comment"
+
+
+def test_the_statistics_properties_reuse_stato_and_obi():
+    close = {(row["subject_id"], row["object_id"]) for row in MAPPING_SET.rows if row["predicate_id"] == "skos:closeMatch"}
+    assert {("h2g:ciLower", "STATO:0000315"), ("h2g:ciUpper", "STATO:0000314"), ("h2g:confidenceLevel", "STATO:0000561"),
+            ("h2g:pValue", "OBI:0000175")} <= close
+
+
+def test_every_term_of_the_ontology_is_mapped_or_listed_as_unmapped(dataset):
+    ontology = dataset.graph(GRAPH.ontology)
+    mapped = {row["subject_id"] for row in MAPPING_SET.rows}
+    unmapped = {row["entity"] for row in _unmapped()}
+    terms = {f"h2g:{str(s)[len(str(H2G)):]}" for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+             for s in ontology.subjects(RDF.type, kind) if str(s).startswith(str(H2G))}
+    assert len(terms) > 100
+    assert sorted(terms - mapped - unmapped) == []
 
 
 def test_tools_find_a_label_for_every_mapping_object(dataset):
     labelled = dataset.graph(GRAPH.imports)
-    for obj in set(dataset.graph(GRAPH.mappings).objects()):
+    for obj in set(dataset.graph(GRAPH.mappings).objects(None, OWL.annotatedTarget)):
         assert labelled.value(obj, RDFS.label) is not None, obj
 
 
 KINDS_LINKED_PER_INDIVIDUAL = (H2G.Drug, H2G.DrugClass, H2G.Target, H2G.ProteinRegion, H2G.Disease,
                                H2G.BiologicalProcess, H2G.Endpoint, H2G.Study)
 CLASSES_LINKED = (H2G.Drug, H2G.TyrosineKinaseInhibitor, H2G.MonoclonalAntibody, H2G.AntibodyDrugConjugate,
-                  H2G.MicrotubuleInhibitor, H2G.HazardRatio, H2G.ArmMedian, H2G.Trial, H2G.pValue, H2G.ciLower,
+                  H2G.MicrotubuleAgent, H2G.HazardRatio, H2G.ArmMedian, H2G.Trial, H2G.pValue, H2G.ciLower,
                   H2G.ciUpper, H2G.confidenceLevel)
 
 

@@ -57,10 +57,6 @@ PINNED = [
     # regimens: HER2-directed, and dual blockade (lapatinib is a TKI, trastuzumab an antibody: disjoint, so two drugs)
     (H2R["t-dm1-monotherapy"], RDF.type, H2G.HER2DirectedRegimen),
     (H2R["trastuzumab-plus-lapatinib"], RDF.type, H2G.DualHER2BlockadeRegimen),
-    # mechanisms by the level they act at
-    (H2R["mechanism-p95her2-expression"], RDF.type, H2G.TargetIntrinsicMechanism),
-    (H2R["mechanism-her3-activation"], RDF.type, H2G.BypassSignallingMechanism),
-    (H2R["mechanism-apoptosis-defects"], RDF.type, H2G.ApoptosisOrHostMechanism),
     # transitivity of subtypeOf
     (H2R["her2-positive-metastatic-breast-cancer"], H2G.subtypeOf, H2R["breast-cancer"]),
 ]

@@ -118,7 +118,8 @@ def test_a_resource_in_rdf_holds_its_triples_both_ways_and_its_span_offsets(serv
     assert response.status_code == 200
     described = Graph().parse(data=response.text, format=rdflib_format)
     assert by_value(graph.triples((EMILIA, None, None))) <= by_value(described)
-    assert by_value(graph.triples((None, None, EMILIA))) <= by_value(described)
+    # incoming links from named nodes (the SSSOM/RDF mapping axioms are blank nodes: no page can name them)
+    assert by_value(t for t in graph.triples((None, None, EMILIA)) if isinstance(t[0], URIRef)) <= by_value(described)
     starts = {int(value) for value in described.objects(None, URIRef("http://www.w3.org/ns/oa#start"))}
     assert 3251 in starts
 

@@ -74,10 +74,19 @@ def emilia_pfs(graph):
     return result_of(graph, emilia(graph), H2R["progression-free-survival"])
 
 
+PRINTED = {H2G.medianValue: H2G.printedMedianValue, H2G.estimate: H2G.printedEstimate,
+           H2G.ciLower: H2G.printedCiLower, H2G.ciUpper: H2G.printedCiUpper, H2G.pValue: H2G.printedPValue}
+
+
 def replace(graph, node, prop, *values):
+    """Replace `prop`'s values; a number's printed form follows it, as a curator would write both."""
     graph.remove((node, prop, None))
     for value in values:
         graph.add((node, prop, value))
+    if prop in PRINTED and (node, PRINTED[prop], None) in graph:
+        graph.remove((node, PRINTED[prop], None))
+        for value in values:
+            graph.add((node, PRINTED[prop], Literal(str(value))))
 
 
 # ------------------------------------------------------------------------------------------- assertions
@@ -112,8 +121,8 @@ def test_the_source_inconsistent_trastuzumab_lapatinib_result_is_flagged_as_a_wa
     assert_caught(shipped_report, result, H2S.StatedSignificantButPNotBelowShape, Severity.WARNING)
 
 
-def test_no_shipped_hazard_ratio_is_far_from_the_geometric_mean_of_its_interval(shipped_report):
-    assert not [r for r in shipped_report.results if r.source_shape == H2S.EstimateFarFromIntervalMidpointShape]
+def test_every_shipped_estimate_is_the_geometric_mean_of_its_interval_up_to_rounding(shipped_report):
+    assert not [r for r in shipped_report.results if r.source_shape == H2S.PrintedEstimateCheck]
 
 
 def test_a_warning_shows_the_label_and_the_source_span_of_the_result_it_belongs_to(graph, shipped_report):
@@ -442,18 +451,27 @@ def test_an_interval_bound_of_exactly_one_is_left_alone(seeded, validate):
     assert_not_caught(report, ratio, H2S.IntervalExcludesOneButPAboveAlphaShape)
 
 
-def test_an_estimate_far_from_the_geometric_mean_of_its_interval_is_a_warning(seeded, validate):
+def test_an_estimate_rounding_cannot_explain_is_a_warning_with_the_numbers(seeded, validate):
     ratio = hazard_ratio_of(seeded, emilia_pfs(seeded))  # 0.55-0.77: geometric mean 0.651
-    replace(seeded, ratio, H2G.estimate, Literal(Decimal("0.75")))  # 0.14 log units away
+    replace(seeded, ratio, H2G.estimate, Literal(Decimal("0.69")))  # a misread last digit: 0.06 log units
     report = validate(seeded)
-    assert_caught(report, ratio, H2S.EstimateFarFromIntervalMidpointShape, Severity.WARNING)
+    (warning,) = assert_caught(report, ratio, H2S.PrintedEstimateCheck, Severity.WARNING)
+    assert "0.69" in warning.message and "0.6508" in warning.message and "not explained by rounding" in warning.message
     assert report.conforms
 
 
 def test_an_estimate_within_rounding_of_the_geometric_mean_is_not_flagged(seeded, validate):
     ratio = hazard_ratio_of(seeded, emilia_pfs(seeded))
-    replace(seeded, ratio, H2G.estimate, Literal(Decimal("0.66")))  # 0.014 log units away
-    assert_not_caught(validate(seeded), ratio, H2S.EstimateFarFromIntervalMidpointShape)
+    replace(seeded, ratio, H2G.estimate, Literal(Decimal("0.66")))  # [0.655, 0.665] meets [0.6457, 0.6558]
+    assert_not_caught(validate(seeded), ratio, H2S.PrintedEstimateCheck)
+
+
+def test_the_ratio_check_joins_the_w3c_report_graph(graph, shipped_report):
+    ratio = hazard_ratio_of(graph, result_with_hazard_ratio(graph, "0.73"))
+    (warning,) = assert_caught(shipped_report, ratio, H2S.PrintedPValueCheck, Severity.WARNING)
+    nodes = list(shipped_report.report_graph.subjects(SH.sourceShape, H2S.PrintedPValueCheck))
+    assert len(nodes) == 2  # the 0.73 result (warning) and TH3RESA's interim OS (info)
+    assert "P = 0.08" in warning.message and "0.0117" in warning.message
 
 
 def test_a_result_worded_significant_with_p_at_least_005_is_a_warning(seeded, validate):
@@ -469,3 +487,103 @@ def test_a_result_worded_a_non_significant_trend_with_p_below_005_is_a_warning(s
     result = result_of(seeded, trial_with_nct(seeded, "NCT00078572"), H2R["overall-survival"])
     replace(seeded, hazard_ratio_of(seeded, result), H2G.pValue, Literal(Decimal("0.01")))
     assert_caught(validate(seeded), result, H2S.StatedTrendButPBelowShape, Severity.WARNING)
+
+
+# ---------------------------------------------------------- issue 8, defect 5: wrong data that used to pass
+
+def test_a_favoured_arm_contradicting_the_hazard_ratio_is_a_violation(seeded, validate):
+    result = emilia_pfs(seeded)  # HR 0.65, T-DM1 over lapatinib plus capecitabine: favours T-DM1
+    seeded.add((result, H2G.favoursArm, seeded.value(result, H2G.comparatorArm)))
+    (violation,) = assert_caught(validate(seeded), result, H2S["EndpointResult-favouredArmMatchesEstimate"])
+    assert "0.65" in violation.message and "experimental" in violation.message
+
+
+def test_a_favoured_arm_of_another_trial_is_a_violation(seeded, validate):
+    result = emilia_pfs(seeded)
+    other_trials_arm = next(seeded.subjects(H2G.armOf, th3resa(seeded)))
+    seeded.add((result, H2G.favoursArm, other_trials_arm))
+    assert_caught(validate(seeded), result, H2S["EndpointResult-favouredArmCompared"])
+
+
+def test_a_finding_favouring_an_arm_of_a_study_it_is_not_about_is_a_violation(seeded, validate):
+    finding = H2R["nct00078572-cns-metastases-trend"]
+    replace(seeded, finding, H2G.favoursArm, next(seeded.subjects(H2G.armOf, th3resa(seeded))))
+    assert_caught(validate(seeded), finding, H2S["Finding-favouredArmOfItsStudy"])
+
+
+def test_a_result_on_another_endpoint_than_its_analysis_is_a_violation(seeded, validate):
+    result = emilia_pfs(seeded)
+    replace(seeded, result, H2G.onEndpoint, H2R["overall-survival"])
+    (violation,) = assert_caught(validate(seeded), result, H2S["EndpointResult-endpointOfItsAnalysis"])
+    assert "progression-free-survival" in violation.message
+
+
+def test_a_printed_p_value_the_interval_cannot_produce_is_a_warning_with_the_numbers(seeded, validate):
+    ratio = hazard_ratio_of(seeded, emilia_pfs(seeded))  # 0.65 (0.55-0.77): p about 5e-07
+    replace(seeded, ratio, H2G.pValue, Literal(Decimal("0.04")))
+    replace(seeded, ratio, H2G.pValueRelation, H2R["p-equals"])
+    (warning,) = assert_caught(validate(seeded), ratio, H2S.PrintedPValueCheck, Severity.WARNING)
+    assert "P = 0.04" in warning.message and "0.0858" in warning.message
+
+
+@pytest.mark.parametrize("prop, value", [(H2G.estimate, "0.80"), (H2G.estimate, "0.50")], ids=["above", "below"])
+def test_an_estimate_outside_its_interval_is_a_violation(seeded, validate, prop, value):
+    ratio = hazard_ratio_of(seeded, emilia_pfs(seeded))  # 0.55-0.77
+    replace(seeded, ratio, prop, Literal(Decimal(value)))
+    report = validate(seeded)
+    assert [r for r in report.by_severity(Severity.VIOLATION) if r.focus_node == ratio
+            and r.source_shape in (H2S["HazardRatio-estimate"], H2S["HazardRatio-ciLower"])]
+
+
+# -------------------------------------------------- issue 8, defects 4 and 7: evidence and printed numbers
+
+def test_a_statement_without_its_certainty_is_a_violation(seeded, validate):
+    mechanism = H2R["mechanism-compensatory-crosstalk"]
+    seeded.remove((mechanism, H2G.certainty, None))
+    assert_caught(validate(seeded), mechanism, H2S["Statement-certainty"])
+
+
+def test_a_certainty_from_another_vocabulary_is_a_violation(seeded, validate):
+    mechanism = H2R["mechanism-compensatory-crosstalk"]
+    replace(seeded, mechanism, H2G.certainty, H2R["stated-significant"])
+    assert_caught(validate(seeded), mechanism, H2S["Statement-certainty"])
+
+
+def test_an_evidence_type_that_does_not_match_the_citations_is_a_violation(seeded, validate):
+    mechanism = H2R["mechanism-compensatory-crosstalk"]  # cites references 23 and 35-38
+    replace(seeded, mechanism, H2G.evidenceType, OBO.ECO_0000303)
+    (violation,) = [r for r in validate(seeded).results if r.focus_node == mechanism and r.source_shape == H2S.StatementEvidenceShape]
+    assert violation.severity is Severity.VIOLATION and violation.constraint_component == SH.OrConstraintComponent
+
+
+def test_a_statement_naming_another_source_than_its_spans_is_a_violation(seeded, validate):
+    mechanism = H2R["mechanism-compensatory-crosstalk"]
+    other = H2R["other-document"]
+    seeded.add((other, RDF.type, H2G.SourceDocument))
+    replace(seeded, mechanism, H2G.statedIn, other)
+    assert_caught(validate(seeded), mechanism, H2S["Statement-statedInItsSpansDocument"])
+
+
+def test_a_number_without_its_printed_form_is_a_violation(seeded, validate):
+    median = H2R["nct00078572-os-median-lapatinib-capecitabine"]
+    seeded.remove((median, H2G.printedMedianValue, None))
+    assert_caught(validate(seeded), median, H2S["PrintedNumber-present-Median"])
+
+
+@pytest.mark.parametrize("printed, rule", [
+    (Literal("75.1"), "PrintedNumber-sameNumber"),
+    (Literal("75,0"), "PrintedNumber-present-Median"),
+    (Literal("75.0", lang="en"), "PrintedNumber-present-Median"),
+    (Literal(75.0), "PrintedNumber-present-Median"),
+], ids=["another number", "comma", "language tag", "double"])
+def test_a_printed_form_that_is_not_the_typed_number_is_a_violation(seeded, validate, printed, rule):
+    median = H2R["nct00078572-os-median-lapatinib-capecitabine"]
+    seeded.remove((median, H2G.printedMedianValue, None))
+    seeded.add((median, H2G.printedMedianValue, printed))
+    assert_caught(validate(seeded), median, H2S[rule])
+
+
+def test_printed_zeros_are_kept_beside_the_typed_value(graph):
+    p_value = graph.value(H2R["nct00078572-os-hazard-ratio"], H2G.printedPValue)
+    assert (str(p_value), p_value.datatype) == ("0.210", None)
+    assert {str(v) for v in graph.objects(None, H2G.printedMedianValue)} >= {"75.0", "12.0"}

@@ -1,4 +1,6 @@
-"""Every statement rests on a span of the review, and that span states the statement's numbers and names.
+"""Every statement rests on a span of the review, and that span states every claim of the statement: its
+numbers (as printed), the things it names, its citation markers, its significance wording, the arm it says
+is favoured, its analysis kind and the certainty of its wording.
 
 Runs whenever the review's text is available (HER2GRAPH_SOURCE, default ../shared/source/); without it
 the tests are skipped with the reason. The text itself is never part of the project.
@@ -13,7 +15,7 @@ from rdflib import Literal
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from her2graph.errors import SourceTextError
-from her2graph.namespaces import H2G, H2R, OBO
+from her2graph.namespaces import H2G, H2R, OBO, OBOINOWL
 from her2graph.provenance import source_document, source_of, spans
 from her2graph.source_text import normalise_space
 
@@ -28,6 +30,20 @@ NOT_IN_TEXT = {H2G.levelNumber}
 # Links whose target's name must appear in the statement's span.
 NAMED_LINKS = (H2G.onEndpoint, H2G.analysedEndpoint, H2G.aboutDrug, H2G.involvesTarget, H2G.claimSubject,
                H2G.claimObject, H2G.licensedRegimen, H2G.aboutCondition)
+# The names of a thing: its label and its synonyms, exact or scoped.
+NAME_PROPERTIES = (RDFS.label, SKOS.altLabel, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
+                   OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym)
+# A citation marker follows a word (or a closing parenthesis) and a punctuation mark without a space:
+# "levels.22", "HER3,2731", "P = 0.08).55". The copy of the review lost the dashes of ranges ("2731" is
+# 27 to 31); "47-53" kept its dash.
+CITATION_MARKER = re.compile(r"(?:[A-Za-z][A-Za-z0-9+\-]*|\))[.;,](\d+(?:[,\u2013-]\d+)*)(?=\s|$)")
+SIGNIFICANCE_WORDS = {H2R["stated-significant"]: re.compile(r"(?<!non-)\bsignificant(ly)?\b"),
+                      H2R["stated-non-significant-trend"]: re.compile(r"\btrend\b")}
+FAVOURING_WORDS = re.compile(r"\bfavou?red\b|\badvantage\b|\bimproved\b|\bdecreased\b")
+ANALYSIS_KIND_WORDS = {H2R["interim-analysis"]: "interim", H2R["final-analysis"]: "final"}
+HEDGES = re.compile(r"\b(might|may|potential|possibl[ey]|could)\b")
+SUGGESTIONS = re.compile(r"\b(suggested|preliminary)\b")
+CERTAINTY_CUES = {H2R["certainty-hedged"]: HEDGES, H2R["certainty-suggested"]: SUGGESTIONS}
 UNIT_WORDS = {OBO.UO_0000035: "month", OBO.UO_0000034: "week"}
 P_SIGNS = {H2R["p-less-than"]: "<", H2R["p-equals"]: "="}
 
@@ -137,7 +153,120 @@ def test_the_things_a_statement_names_are_named_in_its_span(graph, span_text):
     for statement, text in span_text.items():
         for prop in NAMED_LINKS:
             for target in graph.objects(statement, prop):
-                names = [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(target, p)]
+                names = _names(graph, target)
                 if not any(_comparable(name).lower() in text.lower() for name in names):
                     missing.append((str(statement), str(prop), str(target), names))
+    assert missing == []
+
+
+def _names(graph, node):
+    return [str(name) for prop in NAME_PROPERTIES for name in graph.objects(node, prop)]
+
+
+def cited_numbers(text):
+    """The reference numbers the citation markers of `text` cite."""
+    numbers = set()
+    for marker in CITATION_MARKER.findall(text):
+        for part in marker.split(","):
+            if "-" in part or "\u2013" in part:
+                first, last = re.split("[-\u2013]", part)
+                numbers.update(range(int(first), int(last) + 1))
+            elif len(part) == 4 and int(part[:2]) < int(part[2:]):  # a range whose dash was lost
+                numbers.update(range(int(part[:2]), int(part[2:]) + 1))
+            else:
+                numbers.add(int(part))
+    return numbers
+
+
+def test_citation_markers_are_read_as_the_review_prints_them():
+    assert cited_numbers("occur at three levels.22 The first") == {22}
+    assert cited_numbers("activation of HER3,2731 aberrant") == {27, 28, 29, 30, 31}
+    assert cited_numbers("might also occur.23,3538 Resistance") == {23, 35, 36, 37, 38}
+    assert cited_numbers("beyond progression.47\u201353 It is") == set(range(47, 54))
+    assert cited_numbers("(HR 0.73, 95% CI 0.57-0.93, P = 0.08).55") == {55}
+    assert cited_numbers("8.4 months with combination therapy versus 4.4 months") == set()
+    assert cited_numbers("full-length HER2 and truncated p95HER2.24,41") == {24, 41}
+
+
+def test_every_reference_a_statement_cites_is_cited_in_its_span(graph, span_text):
+    missing = []
+    for statement, text in span_text.items():
+        cited = {int(graph.value(reference, H2G.referenceNumber)) for reference in graph.objects(statement, H2G.citesReference)}
+        if cited - cited_numbers(text):
+            missing.append((str(statement), sorted(cited - cited_numbers(text))))
+    assert missing == []
+
+
+def test_the_significance_wording_of_a_statement_is_in_its_span(graph, span_text):
+    missing = []
+    for statement, text in span_text.items():
+        for wording in graph.objects(statement, H2G.statedSignificance):
+            if not SIGNIFICANCE_WORDS[wording].search(text):
+                missing.append((str(statement), str(wording)))
+    assert missing == []
+
+
+def test_the_favoured_arm_of_a_statement_is_named_in_its_span_as_favoured(graph, span_text):
+    missing = []
+    for statement, text in span_text.items():
+        for arm in graph.objects(statement, H2G.favoursArm):
+            if not FAVOURING_WORDS.search(text) or not any(name.lower() in text.lower() for name in _arm_names(graph, arm)):
+                missing.append((str(statement), str(arm), _arm_names(graph, arm)))
+    assert missing == []
+
+
+def _arm_names(graph, arm):
+    """An arm is named by its own names, its regimen's, or a drug its regimen gives and no other arm of its
+    trial does ("with lapatinib therapy" names the lapatinib arm of a lapatinib-versus-control trial)."""
+    regimen = graph.value(arm, H2G.receivesRegimen)
+    names = _names(graph, arm) + _names(graph, regimen)
+    others = {drug for other in graph.subjects(H2G.armOf, graph.value(arm, H2G.armOf)) if other != arm
+              for drug in graph.objects(graph.value(other, H2G.receivesRegimen), H2G.includesDrug)}
+    for drug in set(graph.objects(regimen, H2G.includesDrug)) - others:
+        names += _names(graph, drug)
+    return names
+
+
+def test_the_analysis_kind_of_a_result_is_in_its_span(graph, span_text):
+    missing = []
+    for statement, text in span_text.items():
+        analyses = [statement] if (statement, RDF.type, H2G.Analysis) in graph else \
+            list(graph.objects(statement, H2G.fromAnalysis))
+        for analysis in analyses:
+            for kind in graph.objects(analysis, H2G.analysisKind):
+                if ANALYSIS_KIND_WORDS[kind] not in text:
+                    missing.append((str(statement), str(kind)))
+            for prop, word in ((H2G.isPlanned, "planned"), (H2G.isExploratory, "exploratory")):
+                if graph.value(analysis, prop) == Literal(True) and word not in text:
+                    missing.append((str(statement), word))
+    assert missing == []
+
+
+def test_the_certainty_of_a_statement_matches_the_hedging_of_its_span(graph, span_text):
+    wrong = []
+    for statement, text in span_text.items():
+        certainty = graph.value(statement, H2G.certainty)
+        assert certainty is not None, statement
+        if certainty in CERTAINTY_CUES and not CERTAINTY_CUES[certainty].search(text):
+            wrong.append((str(statement), str(certainty), "its span has no such wording"))
+        if certainty == H2R["certainty-stated"] and (HEDGES.search(text) or SUGGESTIONS.search(text)):
+            wrong.append((str(statement), str(certainty), "its span hedges"))
+    assert wrong == []
+
+
+def test_the_hedged_mechanisms_are_recorded_as_hedged(graph):
+    hedged = {s for s in graph.subjects(H2G.certainty, H2R["certainty-hedged"])}
+    assert {H2R["mechanism-compensatory-crosstalk"], H2R["mechanism-apoptosis-defects"],
+            H2R["mechanism-host-factors"], H2R["mechanism-her3-activation"]} <= hedged
+
+
+def test_every_number_is_printed_in_its_span_exactly_as_the_graph_keeps_it(graph, span_text):
+    missing = []
+    for statement, text in span_text.items():
+        for node in _parts(graph, statement):
+            for prop in (H2G.printedMedianValue, H2G.printedEstimate, H2G.printedCiLower, H2G.printedCiUpper,
+                         H2G.printedPValue):
+                for printed in graph.objects(node, prop):
+                    if not re.search(rf"(?<![\d.]){re.escape(str(printed))}(?![\d])", text):
+                        missing.append((str(node), str(prop), str(printed)))
     assert missing == []

@@ -29,7 +29,7 @@ class _OneLineErrorParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS
+    from .export import EXPORT_FORMATS, EXPORT_PARTS, NETWORK_FORMATS, TABLE_FORMATS
     from .local_query import RESULT_FORMATS
 
     parser = _OneLineErrorParser(prog="her2graph", description=__doc__.splitlines()[0])
@@ -50,9 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(handler=_query)
 
     export = commands.add_parser("export", help="write the merged graph, a named graph or the ontology")
-    export.add_argument("--format", choices=sorted(EXPORT_FORMATS | NETWORK_FORMATS), default="ttl",
-                        help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, or graphml/dot "
-                             "for graph tools (Cytoscape, Gephi, yEd; Graphviz)")
+    export.add_argument("--format", choices=sorted(EXPORT_FORMATS | NETWORK_FORMATS | TABLE_FORMATS), default="ttl",
+                        help="ttl, nt, jsonld, owl (RDF/XML), trig/nq to keep the named graphs, graphml/dot "
+                             "for graph tools (Cytoscape, Gephi, yEd; Graphviz), or kgx (Biolink nodes and edges "
+                             "TSV in a .tar.gz, for KGX and Monarch-style graphs)")
     export.add_argument("--part", choices=EXPORT_PARTS, default="all", help="which named graph (default: all)")
     export.add_argument("--output", "-o", metavar="FILE",
                         help="file to write, replaced atomically; '-', a FIFO or a device is written as a stream; "
@@ -97,6 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
     locate.add_argument("phrase")
     locate.set_defaults(handler=_locate)
 
+    curate = commands.add_parser("curate", help="compile evidence files (evidence/*.yaml) into the graph's facts "
+                                                "and provenance; nothing is written on an error")
+    curate.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="evidence files to compile (default: every evidence/*.yaml)")
+    curate.add_argument("--out", type=Path, metavar="DIR", help="write facts/ and provenance/ under DIR "
+                                                                "(default: the data's graph/)")
+    curate.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when a compiled file differs from the one on disk")
+    curate.set_defaults(handler=_curate)
+
+    extract = commands.add_parser("extract", help="draft an evidence file from a text: trials, arms, medians, "
+                                                  "ratio estimates, each with its quote")
+    extract.add_argument("text", type=Path, metavar="TEXT", help="the plain-text source")
+    extract.add_argument("--source-id", metavar="ID", help="the source's id in evidence/sources.tsv "
+                                                            "(default: the text's file name without suffix)")
+    extract.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the draft here (default: stdout)")
+    extract.set_defaults(handler=_extract)
+
     serve = commands.add_parser(
         "serve", help="run the SPARQL service (W3C SPARQL 1.1 Protocol) on the graph",
         description="Serve the graph over HTTP: the SPARQL 1.1 Protocol at /sparql, a query page at /, Linked "
@@ -128,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--no-default-graph", action="store_true",
                       help="do not also put the merge of the named graphs as the store's default graph (for a "
                            "store whose default graph is the union of its named graphs)")
+    push.add_argument("--merge-graph", metavar="IRI",
+                      help="put the merge into this named graph instead of the default graph (for a store with "
+                           "no default graph of its own, e.g. Virtuoso; serve it with --store-merge-graph IRI)")
+    push.add_argument("--user", metavar="NAME",
+                      help="the store's user (HTTP Basic or Digest); the password is read from the environment "
+                           "variable HER2GRAPH_STORE_PASSWORD")
     push.set_defaults(handler=_push)
 
     benchmark = commands.add_parser(
@@ -298,14 +323,46 @@ def _stats(args) -> int:
 
 def _locate(args) -> int:
     from .dataset import merged_graph
-    from .provenance import source_of
+    from .namespaces import H2R
+    from .provenance import source_document, source_of
 
-    source = source_of(merged_graph(_load()))
+    graph = merged_graph(_load())
+    source, document = source_of(graph), source_document(graph)[0]
     matches = source.locate(args.phrase)
     if not matches:
         raise Her2graphError(f"the phrase does not occur in {source.path.name}")
-    for start, end in matches:
-        print(f"h2r:span-{start}-{end}\t{start}\t{end}")
+    for start, end in matches:  # spans are named <document>-span-START-END
+        print(f"h2r:{document[len(H2R):]}-span-{start}-{end}\t{start}\t{end}")
+    return EXIT_OK
+
+
+def _curate(args) -> int:
+    from .curate import compile_evidence, evidence_files, outputs, write_outputs
+
+    files = args.files or evidence_files()
+    if not files:
+        raise Her2graphError("no evidence file given and none in evidence/")
+    found = outputs(compile_evidence(files), out_dir=args.out)
+    if args.check:
+        stale = [output.path for output in found if not output.path.exists() or output.path.read_bytes() != output.content]
+        for path in stale:
+            print(f"out of date: {path}")
+        return EXIT_VIOLATIONS if stale else EXIT_OK
+    written = write_outputs(found)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _extract(args) -> int:
+    from .output_files import write_atomically
+    from .extract import draft_evidence
+
+    draft = draft_evidence(args.text, args.source_id or args.text.stem)
+    if args.output is None:
+        sys.stdout.write(draft)
+    else:
+        write_atomically(args.output, draft.encode("utf-8"))
     return EXIT_OK
 
 
@@ -398,6 +455,8 @@ def _check_serve_options(chosen: dict) -> None:
         raise Her2graphError(f"answer-cache-mb must be 0 or more, not {chosen['ANSWER_CACHE_MB']}")
     if chosen["QUERY_TIMEOUT"] <= 0:
         raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
+    if chosen["STORE_MERGE_GRAPH"] and not chosen["STORE"]:
+        raise Her2graphError("--store-merge-graph names a graph of another store: give that store with --store URL")
 
 
 
@@ -423,9 +482,18 @@ def _validate(args) -> int:
 
 
 def _push(args) -> int:
-    from .push import push_dataset
+    import os
 
-    for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph):
+    from .push import PASSWORD_VARIABLE, push_dataset
+
+    credentials = None
+    if args.user is not None:
+        if PASSWORD_VARIABLE not in os.environ:
+            raise Her2graphError(f"--user {args.user} needs the password in the environment variable "
+                                 f"{PASSWORD_VARIABLE}")
+        credentials = (args.user, os.environ[PASSWORD_VARIABLE])
+    for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph,
+                               merge_graph=args.merge_graph, credentials=credentials):
         print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
     return EXIT_OK
 

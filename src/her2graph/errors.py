@@ -28,3 +28,14 @@ class ShapesError(Her2graphError):
 
 class ReasonerError(Her2graphError):
     """The OWL reasoner could not be run (no Java, or it failed for a reason other than an inconsistency)."""
+
+
+class EvidenceError(Her2graphError):
+    """An evidence file (evidence/*.yaml) cannot be compiled: the message names its file and line."""
+
+    def __init__(self, path, line: int | None, reason: str):
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {reason}")

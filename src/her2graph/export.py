@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph
 
-from . import network_export
+from . import kgx_export, network_export
 from .dataset import merged_graph
 from .errors import Her2graphError
 from .namespaces import GRAPH
@@ -25,11 +25,15 @@ EXPORT_FORMATS = {
 }
 # CLI format name -> function writing a network (nodes and labelled edges) for graph tools
 NETWORK_FORMATS = {"graphml": network_export.graphml, "dot": network_export.dot}
+# CLI format name -> function writing the dataset as tables for another graph model (KGX: Biolink TSV)
+TABLE_FORMATS = {"kgx": kgx_export.kgx_archive}
 EXPORT_PARTS = ("all", "ontology", "imports", "facts", "provenance", "mappings", "inferences")
 
 
 def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:
     """The chosen part of the dataset in the chosen format."""
+    if export_format in TABLE_FORMATS:
+        return TABLE_FORMATS[export_format](dataset, part)
     if export_format in NETWORK_FORMATS:
         return NETWORK_FORMATS[export_format](network_export.network_of(dataset, part))
     serializer, keeps_graphs = EXPORT_FORMATS[export_format]

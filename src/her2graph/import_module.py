@@ -25,7 +25,7 @@ from .sssom import MappingSet
 
 EXTERNAL_TERMS_TABLE = "external_terms.tsv"
 IMPORT_MODULE_IRI = URIRef(BASE + "ontology/imports/external-terms")
-OWL_KINDS = {"class": OWL.Class, "individual": OWL.NamedIndividual}
+OWL_KINDS = {"class": OWL.Class, "individual": OWL.NamedIndividual, "object property": OWL.ObjectProperty}
 
 
 @dataclass(frozen=True)

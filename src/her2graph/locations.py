@@ -53,3 +53,8 @@ def release_dir(root: Path | None = None) -> Path:
 
 def docs_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "docs"
+
+
+def evidence_dir(root: Path | None = None) -> Path:
+    """The curators' evidence files, the source registry and the public-domain source texts."""
+    return (root or data_root()) / "evidence"

@@ -17,6 +17,7 @@ ONTOLOGY_IRI = BASE + "ontology"
 OA = Namespace("http://www.w3.org/ns/oa#")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 
 PREFIXES = {
     "h2g": H2G,
@@ -31,7 +32,8 @@ PREFIXES = {
     "rdfs": RDFS,
     "xsd": XSD,
     "sh": SH,
+    "oboInOwl": OBOINOWL,
 }
 
-__all__ = ["BASE", "H2G", "H2R", "H2S", "GRAPH", "ONTOLOGY_IRI", "OA", "OBO", "SH", "PREFIXES",
+__all__ = ["BASE", "H2G", "H2R", "H2S", "GRAPH", "ONTOLOGY_IRI", "OA", "OBO", "OBOINOWL", "SH", "PREFIXES",
            "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]

@@ -45,9 +45,12 @@ def source_of(graph: Graph, folder: Path | None = None) -> SourceText:
 
 
 def spans(graph: Graph) -> list[Span]:
-    """Every (statement, span) pair, with the span's offsets."""
+    """Every (statement, span) pair, with the span's offsets. Only spans count: prov:wasDerivedFrom may also
+    name a mapping or another entity a fact comes from."""
     found = []
     for statement, span in graph.subject_objects(PROV.wasDerivedFrom):
+        if (span, RDF.type, OA.SpecificResource) not in graph and (span, OA.hasSelector, None) not in graph:
+            continue
         selector = graph.value(span, OA.hasSelector)
         start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
         if start is None or end is None:

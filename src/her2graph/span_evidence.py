@@ -8,14 +8,16 @@ mentions lapatinib would bury the one that matters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 from rdflib.term import Literal, Node, URIRef
 
 from .errors import Her2graphError
-from .namespaces import OA
-from .source_text import SourceText, normalise_space
+from .namespaces import H2G, OA
+from .source_text import SourceText, normalise_space, read_source_text, source_dir
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,27 @@ def _evidence(graph: Graph, span: URIRef, source: SourceText | None) -> SpanEvid
     if selector is None:
         return SpanEvidence(span, None, None, None)
     start, end = _offset(graph.value(selector, OA.start)), _offset(graph.value(selector, OA.end))
-    return SpanEvidence(span, start, end, _text(source, start, end))
+    return SpanEvidence(span, start, end, _text(_text_of_document(graph, span, source), start, end))
+
+
+def _text_of_document(graph: Graph, span: URIRef, source: SourceText | None) -> SourceText | None:
+    """The text of the document the span is part of: `source` when it is that document's file, else the
+    document's own file (a graph with several sources), or None when it is not at hand."""
+    document = graph.value(span, OA.hasSource)
+    file_name, digest = graph.value(document, H2G.fileName), graph.value(document, H2G.sha256)
+    if file_name is None or digest is None:
+        return source
+    if source is not None and source.path.name == str(file_name):
+        return source
+    return _read_text(str(file_name), str(digest), source_dir())
+
+
+@lru_cache(maxsize=16)
+def _read_text(file_name: str, digest: str, folder: Path) -> SourceText | None:
+    try:
+        return read_source_text(file_name, digest, folder)
+    except Her2graphError:  # not redistributed, or another version: shown as offsets
+        return None
 
 
 def _offset(literal) -> int | None:

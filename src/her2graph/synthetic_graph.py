@@ -21,10 +21,11 @@ from pathlib import Path
 
 from .errors import Her2graphError
 from .locations import data_root
+from .ratio_statistics import standard_error, two_sided_p
 
 SOURCE_FILE_NAME = "synthetic-review.txt"
-TRIPLES_PER_TRIAL = 226  # facts and provenance of one synthetic trial, counted on the output
-SCAFFOLDING_TRIPLES = 1400  # the copied ontology, imports, entities and mappings, about
+TRIPLES_PER_TRIAL = 305  # facts, evidence, printed numbers and provenance of one synthetic trial, counted on the output
+SCAFFOLDING_TRIPLES = 2590  # the copied ontology, imports, entities and mappings (SSSOM/RDF), about
 DRUGS = ("lapatinib", "trastuzumab", "capecitabine", "trastuzumab-emtansine")
 ENDPOINTS = ("progression-free-survival", "overall-survival")
 ENDPOINT_WORDS = {"progression-free-survival": "PFS", "overall-survival": "OS"}
@@ -32,6 +33,15 @@ TARGETS = ("her2", "her3", "p95her2", "egfr")
 PROCESSES = ("her2-signaling", "her3-signaling", "downstream-signaling", "signaling-crosstalk", "apoptosis")
 LEVELS = 3
 MONTH = "obo:UO_0000035"
+CI_FACTOR = 1.25  # bounds estimate / 1.25 and estimate * 1.25: a log-symmetric interval, as a Wald interval is
+
+
+def _evidence(cites: bool) -> str:
+    """The evidence lines every curated statement carries (source, ECO type, direction, certainty, level)."""
+    eco = "obo:ECO_0000304" if cites else "obo:ECO_0000303"
+    return (f"    h2g:statedIn h2r:synthetic-review ;\n    h2g:evidenceType {eco} ;\n"
+            "    h2g:evidenceDirection h2r:supports ;\n    h2g:certainty h2r:certainty-stated ;\n"
+            "    h2g:knowledgeLevel h2r:stated-in-text ;\n")
 PREFIXES = """@prefix h2g: <https://w3id.org/her2graph/ontology/> .
 @prefix h2r: <https://w3id.org/her2graph/resource/> .
 @prefix s: <https://w3id.org/her2graph/resource/synthetic/> .
@@ -58,7 +68,7 @@ class _SourceBuilder:
         self.parts.append(sentence + " ")
         self.length += len(sentence) + 1
         self.spans.append((start, start + len(sentence)))
-        return f"s:span-{start}-{start + len(sentence)}"
+        return f"h2r:synthetic-review-span-{start}-{start + len(sentence)}"
 
     @property
     def text(self) -> str:
@@ -141,7 +151,7 @@ def _trial_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> st
     h2g:hasPopulation {trial}-population ;
     h2g:hasArm {trial}-arm-1 , {trial}-arm-2 ;
     h2g:hasPrimaryEndpoint h2r:{ENDPOINTS[0]} ;
-    prov:wasDerivedFrom {design_span} .
+{_evidence(False)}    prov:wasDerivedFrom {design_span} .
 
 {trial}-population a h2g:Population , owl:NamedIndividual ;
     rdfs:label "synthetic trial {number}: population"@en ;
@@ -172,8 +182,8 @@ s:regimen-{drug} a h2g:TherapyRegimen , owl:NamedIndividual ;
     h2g:onEndpoint h2r:overall-survival ;
     h2g:favoursArm {trial}-arm-1 ;
     h2g:statedSignificance h2r:stated-non-significant-trend ;
-    h2g:citesReference s:ref-{number} ;
-    prov:wasDerivedFrom {finding_span} .
+    h2g:citesReference h2r:synthetic-review-ref-{number} ;
+{_evidence(True)}    prov:wasDerivedFrom {finding_span} .
 """)
     return "".join(out)
 
@@ -188,12 +198,12 @@ h2r:trastuzumab a h2g:MonoclonalAntibody .
 s:claim-trastuzumab-antibody a h2g:Claim , owl:NamedIndividual ;
     rdfs:label "claim: trastuzumab is a monoclonal antibody (synthetic)"@en ;
     h2g:claimSubject h2r:trastuzumab ; h2g:claimProperty rdf:type ; h2g:claimObject h2g:MonoclonalAntibody ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 
 s:claim-p95her2-truncated-her2 a h2g:Claim , owl:NamedIndividual ;
     rdfs:label "claim: p95HER2 is a truncated form of HER2 (synthetic)"@en ;
     h2g:claimSubject h2r:p95her2 ; h2g:claimProperty h2g:truncatedFormOf ; h2g:claimObject h2r:her2 ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 """]
     for level in range(1, LEVELS + 1):
         span = source.add_sentence(f"Synthetic resistance level {level} groups synthetic mechanisms.")
@@ -201,7 +211,7 @@ s:claim-p95her2-truncated-her2 a h2g:Claim , owl:NamedIndividual ;
 s:level-{level} a h2g:ResistanceLevel , owl:NamedIndividual ;
     rdfs:label "synthetic resistance level {level}"@en ;
     h2g:levelNumber "{level}"^^xsd:positiveInteger ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 """)
     return "".join(out)
 
@@ -229,7 +239,7 @@ def _drug_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> str
 s:claim-drug-{number}-{index} a h2g:Claim , owl:NamedIndividual ;
     rdfs:label "claim {index} about synthetic drug {number}"@en ;
     h2g:claimSubject {drug} ; h2g:claimProperty {prop} ; h2g:claimObject {value} ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 """)
     return "".join(out)
 
@@ -245,13 +255,13 @@ def _mechanism_turtle(number: int, rng: random.Random, source: _SourceBuilder) -
     h2g:atLevel s:level-{level} ;
     h2g:involvesTarget h2r:{target} ;
     h2g:involvesProcess h2r:{process} ;
-    h2g:citesReference s:ref-{number} ;
-    prov:wasDerivedFrom {span} .
+    h2g:citesReference h2r:synthetic-review-ref-{number} ;
+{_evidence(True)}    prov:wasDerivedFrom {span} .
 
 s:claim-mechanism-{number}-target a h2g:Claim , owl:NamedIndividual ;
     rdfs:label "claim: synthetic mechanism {number} involves {target}"@en ;
     h2g:claimSubject {mechanism} ; h2g:claimProperty h2g:involvesTarget ; h2g:claimObject h2r:{target} ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 """
 
 
@@ -260,9 +270,11 @@ def _result_turtle(trial: str, number: int, nct: str, endpoint: str, rng: random
     result = f"{trial}-{endpoint}"
     median_1, median_2 = round(rng.uniform(3, 40), 1), round(rng.uniform(3, 40), 1)
     hazard_ratio = round(rng.uniform(0.4, 1.2), 2)
-    lower, upper = round(hazard_ratio * 0.8, 2), round(hazard_ratio * 1.2, 2)
-    p_value = 0.001 if upper < 1 else round(rng.uniform(0.06, 0.9), 3)
-    relation, sign = ("h2r:p-less-than", "<") if p_value == 0.001 else ("h2r:p-equals", "=")
+    lower, upper = round(hazard_ratio / CI_FACTOR, 2), round(hazard_ratio * CI_FACTOR, 2)
+    # the p-value the interval implies, so that the ratio statistics check finds the numbers consistent
+    implied = two_sided_p(hazard_ratio, standard_error(lower, upper))
+    p_value = 0.001 if implied < 0.001 else round(implied, 3)
+    relation, sign = ("h2r:p-less-than", "<") if implied < 0.001 else ("h2r:p-equals", "=")
     span = source.add_sentence(
         f"In {nct}, the median {ENDPOINT_WORDS[endpoint]} was {median_1} vs {median_2} months "
         f"(HR {hazard_ratio}, 95% CI {lower}-{upper}, P {sign} {p_value}).")
@@ -272,7 +284,7 @@ def _result_turtle(trial: str, number: int, nct: str, endpoint: str, rng: random
     h2g:analysisOf {trial} ;
     h2g:analysisKind h2r:final-analysis ;
     h2g:analysedEndpoint h2r:{endpoint} ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 
 {trial} h2g:hasAnalysis {result}-analysis .
 
@@ -285,27 +297,33 @@ def _result_turtle(trial: str, number: int, nct: str, endpoint: str, rng: random
     h2g:comparatorArm {trial}-arm-2 ;
     h2g:hasArmMedian {result}-median-1 , {result}-median-2 ;
     h2g:hasEffectEstimate {result}-hr ;
-    prov:wasDerivedFrom {span} .
+{_evidence(False)}    prov:wasDerivedFrom {span} .
 
 {result}-median-1 a h2g:ArmMedian , owl:NamedIndividual ;
     rdfs:label "synthetic trial {number}: median {endpoint}, arm 1"@en ;
     h2g:ofArm {trial}-arm-1 ;
     h2g:medianValue {median_1} ;
+    h2g:printedMedianValue "{median_1}" ;
     h2g:unit {MONTH} .
 
 {result}-median-2 a h2g:ArmMedian , owl:NamedIndividual ;
     rdfs:label "synthetic trial {number}: median {endpoint}, arm 2"@en ;
     h2g:ofArm {trial}-arm-2 ;
     h2g:medianValue {median_2} ;
+    h2g:printedMedianValue "{median_2}" ;
     h2g:unit {MONTH} .
 
 {result}-hr a h2g:HazardRatio , owl:NamedIndividual ;
     rdfs:label "synthetic trial {number}: hazard ratio for {endpoint}"@en ;
     h2g:estimate {hazard_ratio} ;
+    h2g:printedEstimate "{hazard_ratio}" ;
     h2g:ciLower {lower} ;
+    h2g:printedCiLower "{lower}" ;
     h2g:ciUpper {upper} ;
+    h2g:printedCiUpper "{upper}" ;
     h2g:confidenceLevel 0.95 ;
     h2g:pValue {p_value} ;
+    h2g:printedPValue "{p_value}" ;
     h2g:pValueRelation {relation} .
 """
 
@@ -321,18 +339,18 @@ h2r:synthetic-review a h2g:SourceDocument , owl:NamedIndividual ;
 """)
         for number in range(1, references + 1):
             out.write(f"""
-s:ref-{number} a h2g:CitedReference , owl:NamedIndividual ;
+h2r:synthetic-review-ref-{number} a h2g:CitedReference , owl:NamedIndividual ;
     rdfs:label "reference {number} of the synthetic review"@en ;
     h2g:referenceNumber "{number}"^^xsd:positiveInteger ;
     h2g:inDocument h2r:synthetic-review .
 """)
         for start, end in source.spans:
             out.write(f"""
-s:span-{start}-{end} a oa:SpecificResource , owl:NamedIndividual ;
+h2r:synthetic-review-span-{start}-{end} a h2g:SourceSpan , oa:SpecificResource , owl:NamedIndividual ;
     rdfs:label "synthetic span {start}-{end}"@en ;
     oa:hasSource h2r:synthetic-review ;
-    oa:hasSelector s:span-{start}-{end}-selector .
-s:span-{start}-{end}-selector a oa:TextPositionSelector , owl:NamedIndividual ;
+    oa:hasSelector h2r:synthetic-review-span-{start}-{end}-selector .
+h2r:synthetic-review-span-{start}-{end}-selector a h2g:SpanSelector , oa:TextPositionSelector , owl:NamedIndividual ;
     rdfs:label "selector of synthetic span {start}-{end}"@en ;
     oa:start "{start}"^^xsd:nonNegativeInteger ;
     oa:end "{end}"^^xsd:nonNegativeInteger .

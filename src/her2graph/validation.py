@@ -28,6 +28,7 @@ from .errors import Her2graphError, ShapesError
 from .locations import shapes_dir
 from .namespaces import GRAPH, H2S, SH
 from .provenance import source_of
+from .ratio_checks import add_to_report_graph, ratio_findings
 from .source_text import SourceText
 from .span_evidence import SpanEvidence, supporting_spans
 
@@ -121,6 +122,8 @@ def validate_graph(graph: Graph, shapes: Graph, ontology: Graph | None = None) -
     if isinstance(report_graph, Exception):  # pySHACL returns, rather than raises, a ValidationFailure
         raise ShapesError(f"the shapes cannot be run: {_one_line(report_graph)}")
     report_graph.bind("h2s", H2S)
+    # The ratio statistics check needs logarithms, which SPARQL lacks: its results join the same report.
+    add_to_report_graph(report_graph, ratio_findings(graph))
     for prefix, namespace in graph.namespaces():
         report_graph.bind(prefix, namespace, override=False)
     source = _source_or_none(graph)

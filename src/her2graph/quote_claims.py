@@ -1,0 +1,121 @@
+"""What a statement claims must be printed in its quotes: numbers, p-values with their relation, confidence
+intervals, medians with their unit, registry identifiers and acronyms, and the names of what it links to.
+
+These are the rules of the provenance test (tests/test_source_spans.py), applied when an evidence file is
+compiled so a curator learns of a number missing from its quote before anything is written. Each problem is
+reported with the YAML line of the value that is not printed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from .namespaces import H2G
+
+# Numbers of our own, not stated by the text (the levels are numbered by us).
+NOT_IN_TEXT = frozenset({H2G.levelNumber})
+# Small numbers a text may spell out, as cardinals or ordinals.
+NUMBER_WORDS = {1: ("one", "first"), 2: ("two", "second"), 3: ("three", "third"), 4: ("four", "fourth"),
+                5: ("five", "fifth"), 6: ("six", "sixth"), 7: ("seven", "seventh"), 8: ("eight", "eighth"),
+                9: ("nine", "ninth"), 10: ("ten", "tenth")}
+# Links whose target must be named (by label or alternative label) in the statement's quotes.
+NAMED_LINKS = (H2G.onEndpoint, H2G.analysedEndpoint, H2G.aboutDrug, H2G.involvesTarget, H2G.claimSubject,
+               H2G.claimObject, H2G.licensedRegimen, H2G.aboutCondition)
+PRINTED_IDENTIFIERS = (H2G.nctId, H2G.acronym)
+
+
+@dataclass(frozen=True)
+class Unprinted:
+    """A claim of a statement its quotes do not print."""
+
+    node: URIRef
+    prop: URIRef
+    expected: str
+
+
+def comparable(text: str) -> str:
+    """The text as the checks compare it: one space for any white space, '-' for dashes, ' for quotes."""
+    text = " ".join(text.split())
+    return text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2019", "'").replace("\u2018", "'")
+
+
+def unprinted_claims(graph: Graph, statement: URIRef, quoted: str) -> list[Unprinted]:
+    """Everything `statement` (and its medians and estimates) claims that `quoted` does not print."""
+    problems = []
+    for node in _parts(graph, statement):
+        problems += _unprinted_numbers(graph, node, quoted)
+    for estimate in graph.objects(statement, H2G.hasEffectEstimate):
+        problems += _unprinted_estimate(graph, estimate, quoted)
+    for median in graph.objects(statement, H2G.hasArmMedian):
+        problems += _unprinted_unit(graph, median, quoted)
+    for prop in PRINTED_IDENTIFIERS:
+        problems += [Unprinted(statement, prop, str(value)) for value in graph.objects(statement, prop)
+                     if str(value) not in quoted]
+    problems += _unnamed_links(graph, statement, quoted)
+    return problems
+
+
+def _parts(graph: Graph, statement: URIRef) -> list[URIRef]:
+    return [statement, *graph.objects(statement, H2G.hasArmMedian), *graph.objects(statement, H2G.hasEffectEstimate)]
+
+
+def _unprinted_numbers(graph: Graph, node: URIRef, quoted: str) -> list[Unprinted]:
+    problems = []
+    for prop, value in graph.predicate_objects(node):
+        number = value.toPython() if isinstance(value, Literal) else None
+        if not isinstance(number, (int, float, Decimal)) or isinstance(number, bool) or prop in NOT_IN_TEXT:
+            continue
+        if prop == H2G.confidenceLevel:
+            if f"{round(float(number) * 100)}% CI" not in quoted:
+                problems.append(Unprinted(node, prop, f"{round(float(number) * 100)}% CI"))
+            continue
+        forms = [str(value)] + list(NUMBER_WORDS.get(int(number), ()) if number == int(number) else ())
+        if not any(_printed(form, quoted) for form in forms):
+            problems.append(Unprinted(node, prop, str(value)))
+    return problems
+
+
+def _printed(form: str, quoted: str) -> bool:
+    if form.isalpha():
+        return re.search(rf"\b{form}\b", quoted, re.IGNORECASE) is not None
+    return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d])", quoted) is not None
+
+
+def _unprinted_estimate(graph: Graph, estimate: URIRef, quoted: str) -> list[Unprinted]:
+    problems = []
+    p_value, relation = graph.value(estimate, H2G.pValue), graph.value(estimate, H2G.pValueRelation)
+    if p_value is not None and relation is not None:
+        sign = str(graph.value(relation, SKOS.notation) or graph.value(relation, RDFS.label) or "").removeprefix("P").strip() or "="
+        # "P < 0.001", "P = 0.210", a table's "p-value (log-rank test) 0.0006" and a label's "p=<0.0001"
+        printed_sign = r"=?\s*<" if sign == "<" else r"=?"
+        pattern = rf"(\bP\b|\bp-value\b)[^0-9<=>]{{0,40}}?{printed_sign}\s*{re.escape(str(p_value))}(?![\d])"
+        if not re.search(pattern, quoted, re.IGNORECASE):
+            problems.append(Unprinted(estimate, H2G.pValue, f"P {sign} {p_value}"))
+    lower, upper = graph.value(estimate, H2G.ciLower), graph.value(estimate, H2G.ciUpper)
+    if lower is not None and upper is not None:
+        if not re.search(rf"(?<![\d.]){re.escape(str(lower))}\s*(-|to|,)\s*{re.escape(str(upper))}(?![\d])", quoted):
+            problems.append(Unprinted(estimate, H2G.ciLower, f"{lower}-{upper}"))
+    return problems
+
+
+def _unprinted_unit(graph: Graph, median: URIRef, quoted: str) -> list[Unprinted]:
+    unit = graph.value(median, H2G.unit)
+    names = [str(label) for label in graph.objects(unit, RDFS.label)]
+    if names and not any(re.search(rf"\b{re.escape(name)}s?\b", quoted, re.IGNORECASE) for name in names):
+        return [Unprinted(median, H2G.unit, f"{names[0]}s")]
+    return []
+
+
+def _unnamed_links(graph: Graph, statement: URIRef, quoted: str) -> list[Unprinted]:
+    problems = []
+    lowered = quoted.lower()
+    for prop in NAMED_LINKS:
+        for target in graph.objects(statement, prop):
+            names = [comparable(str(n)).lower() for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(target, p)]
+            if names and not any(name in lowered for name in names):
+                problems.append(Unprinted(statement, prop, " or ".join(repr(n) for n in names)))
+    return problems
