@@ -43,8 +43,15 @@ def engine_for(config) -> CachingEngine:
 def _remote_engine(config):
     from .remote_engine import RemoteEngine
 
+    merge_graph = config.get("STORE_MERGE_GRAPH")
+    named_graphs = ()
+    if merge_graph:
+        from ..dataset import named_graph_specs
+
+        named_graphs = tuple(str(spec.iri) for spec in named_graph_specs(config.get("DATA_ROOT")))
     engine = RemoteEngine(config["STORE"], timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
-                          max_depth=config["MAX_NESTING"], max_operators=config["MAX_OPERATORS"])
+                          max_depth=config["MAX_NESTING"], max_operators=config["MAX_OPERATORS"],
+                          merge_graph=merge_graph or None, named_graphs=named_graphs)
     _check_store(engine)
     return engine
 
@@ -59,7 +66,11 @@ def _check_store(engine) -> None:
     except Her2graphError as error:
         log.warning("the SPARQL store does not answer yet: %s", error)
         return
-    if has_named and not has_default:
+    if has_named and not has_default and engine.merge_graph:
+        log.warning("the SPARQL store at %s has nothing in the merge graph %s: queries without GRAPH will find "
+                    "nothing. Load it with `her2graph push --merge-graph %s`", engine.endpoint, engine.merge_graph,
+                    engine.merge_graph)
+    elif has_named and not has_default:
         log.warning("the SPARQL store at %s has named graphs but an empty default graph: queries without "
                     "GRAPH will find nothing. Start it with its union-default-graph option (Oxigraph: serve "
                     "--union-default-graph)", engine.endpoint)

@@ -14,7 +14,7 @@ from flask import Flask, Response, current_app, has_request_context, render_temp
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
-from . import answer_cache, engine, negotiation, protocol, query_guard, remote_engine
+from . import answer_cache, engine, negotiation, protocol, query_guard, remote_engine, store_dataset
 
 log = logging.getLogger("her2graph.web")
 
@@ -38,6 +38,7 @@ STATUS = {
     engine.EngineBusy: 503,
     engine.EngineFailure: 500,
     remote_engine.QueryRefusedByStore: 400,
+    store_dataset.DatasetNotOverridable: 400,
     remote_engine.StoreUnreachable: 502,
     remote_engine.StoreFailure: 502,
 }

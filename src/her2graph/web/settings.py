@@ -79,6 +79,10 @@ APP_OPTIONS = (
     Option("STORE", None, str, "front another SPARQL 1.1 store at this query URL instead of the in-process "
            "engine (its default graph should be the merge of the named graphs, as `her2graph push` leaves it; "
            "no answers are kept)", "URL", "none: the in-process engine"),
+    Option("STORE_MERGE_GRAPH", None, str, "with --store: the named graph holding the merge, as `her2graph push "
+           "--merge-graph IRI` leaves it, for a store with no default graph of its own (Virtuoso); every query "
+           "then goes with a whole dataset: that graph as default, ours as named graphs", "IRI",
+           "none: the store's own default graph"),
     Option("NOOP_ENDPOINT", False, boolean, "also answer /benchmark/noop with a constant body (the HTTP "
            "stack's ceiling, for her2graph benchmark)", None),
 )
