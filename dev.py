@@ -6,7 +6,7 @@
 
 Each makes (or refreshes) a virtual environment in .venv, installs the project into it, and, for the
 tests, the Debian packages the tests drive (Java for HermiT and the OWL API, Graphviz for the DOT export,
-Chromium for the query page, wrk for the benchmark)
+Chromium for the query page, wrk for the benchmark, Virtuoso for push and serve --store)
 when the machine lacks them and we may install them. Standard library only: it runs before anything
 is installed.
 """
@@ -34,6 +34,9 @@ TEST_SYSTEM_PACKAGES = {
     "chromium": ["chromium"],
     "chromedriver": ["chromium-driver"],
     "wrk": ["wrk"],                     # the benchmark's load generator (her2graph benchmark; a test runs it)
+    # Virtuoso for push and serve --store (tests/test_virtuoso.py): virtuoso-t and isql-vt only, not the
+    # virtuoso-opensource package around them, which also sets up and starts a system database service
+    "virtuoso-t": ["virtuoso-opensource-7-bin"],
 }
 OWLAPI_JAR_DIR = Path("/usr/share/java")
 OWLAPI_PACKAGE = "libowlapi-java"

@@ -57,16 +57,20 @@ class ServiceProcess:
             self._log.close()
 
     def worker_pids(self) -> list[int]:
-        """The pids of this server's child processes (its query workers), from /proc."""
-        children = []
+        """The pids of this server's query processes (its descendants: the store holder and the workers
+        forked from it), from /proc."""
+        parents = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
+                parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError):
                 continue
-            if int(fields[1]) == self.process.pid:
-                children.append(int(stat.parent.name))
-        return children
+        found, frontier = [], {self.process.pid}
+        while frontier:
+            children = {pid for pid, parent in parents.items() if parent in frontier}
+            found += sorted(children)
+            frontier = children
+        return found
 
 
 def wait_until(predicate, seconds: float = 10, step: float = 0.1) -> bool:

@@ -142,3 +142,87 @@ def test_the_lru_is_bounded_by_the_size_of_its_values():
     lru.put("c", "C", 4)
     assert lru.get("b") is None and lru.get("a") == "A" and lru.get("c") == "C"
     assert lru.size <= 10
+
+
+# ---------------------------------------------------------------- different queries never share an entry
+
+@pytest.mark.parametrize("one, other", [
+    ("ASK { ?s ?p <http://a/\u2003x> }", "ASK { ?s ?p <http://a/\u00a0x> }"),
+    ("ASK\u00a0{}", "ASK {}"),
+    ("ASK {}\u2028", "ASK {}"),
+    ("ASK { ?s ?p \\u0022a  b\\u0022 }", "ASK { ?s ?p \\u0022a b\\u0022 }"),
+    ("ASK {\x0b}", "ASK { }"),
+])
+def test_queries_that_differ_by_more_than_sparql_white_space_have_different_keys(one, other):
+    assert normalised_query(one) != normalised_query(other)
+
+
+def test_iris_that_differ_by_a_unicode_space_get_their_own_answers(endpoint):
+    tag = uuid.uuid4().hex
+    answers = {}
+    for space in ("\u00a0", "\u2003", "\u2009"):
+        query = f"SELECT ?x {{ BIND(<http://example.org/{tag}{space}x> AS ?x) }}"
+        response = requests.post(endpoint, data=query.encode(), headers=DIRECT)
+        assert response.status_code == 200, response.text
+        answers[space] = response.json()["results"]["bindings"][0]["x"]["value"]
+    assert answers == {space: f"http://example.org/{tag}{space}x" for space in answers}
+
+
+def test_a_query_the_parser_refuses_is_refused_even_when_a_valid_look_alike_is_cached(endpoint):
+    tag = uuid.uuid4().hex
+    valid = f"ASK {{ ?s ?p ?o }} # {tag}"
+    assert cache_status(endpoint, valid) == "miss" and cache_status(endpoint, valid) == "hit"
+    look_alike = valid.replace("ASK {", "ASK\u00a0{")
+    response = requests.post(endpoint, data=look_alike.encode(), headers=DIRECT)
+    assert response.status_code == 400 and "X-Cache" not in response.headers
+
+
+@pytest.mark.parametrize("expression", ["NOW()", "RAND()", "UUID()", "STRUUID()", "BNODE()", "rand ()",
+                                        "STR(uuid())"])
+def test_answers_that_change_with_each_evaluation_are_never_kept(endpoint, expression):
+    query = f"SELECT ?x {{ BIND({expression} AS ?x) }} # {uuid.uuid4()}"
+    bodies = []
+    for _ in range(3):
+        response = requests.post(endpoint, data=query, headers=DIRECT)
+        assert response.status_code == 200 and "X-Cache" not in response.headers, response.headers
+        bodies.append(response.json()["results"]["bindings"][0]["x"]["value"])
+    if expression != "NOW()":  # three NOW()s in a row may fall in one clock tick
+        assert len(set(bodies)) == 3, bodies
+
+
+def test_replayed_responses_count_every_byte_of_their_keys():
+    """Distinct long Accept headers: each response may be kept, but its key's bytes count against the budget."""
+    import io
+
+    from her2graph.web.response_replay import ResponseReplay
+
+    def answered(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain"), ("X-Cache", "miss")])
+        return [b"yes"]
+
+    responses = BoundedLru(max_size=1024 * 1024)
+    replay = ResponseReplay(answered, responses, max_body=1024)
+    for index in range(50):
+        environ = {"PATH_INFO": "/sparql", "REQUEST_METHOD": "GET", "QUERY_STRING": "query=ASK+%7B%7D",
+                   "HTTP_ACCEPT": f"text/x-{index}-" + "a" * 20_000, "wsgi.input": io.BytesIO()}
+        assert replay(environ, lambda status, headers, exc_info=None: None) == [b"yes"]
+    held = sum(len(part) for key in responses._entries for part in key if isinstance(part, (str, bytes)))
+    assert held <= responses.size <= responses.max_size
+
+
+def test_a_replay_key_longer_than_the_cap_is_not_kept():
+    import io
+
+    from her2graph.web.answer_cache import LONGEST_KEY
+    from her2graph.web.response_replay import ResponseReplay
+
+    def answered(environ, start_response):
+        start_response("200 OK", [("X-Cache", "miss")])
+        return [b"yes"]
+
+    responses = BoundedLru(max_size=64 * 1024 * 1024)
+    replay = ResponseReplay(answered, responses, max_body=1024)
+    environ = {"PATH_INFO": "/sparql", "REQUEST_METHOD": "GET", "QUERY_STRING": "q=" + "a" * LONGEST_KEY,
+               "wsgi.input": io.BytesIO()}
+    replay(environ, lambda status, headers, exc_info=None: None)
+    assert len(responses) == 0

@@ -17,6 +17,9 @@ def test_the_quick_benchmark_prints_throughput_latency_and_targets_as_ratios(tmp
     assert "÷ Oxigraph disk" in out and "÷ no-op" in out and "p50/p99" in out
     assert "every query's rows are the same from her2graph and from Oxigraph" in out
     assert "== Targets" in out and (tmp_path / "results.json").exists()
+    assert "distinct queries (every request differs: no cache can hit)" in out
+    assert "shipped: distinct queries, throughput ≥ 0.5 × Oxigraph" in out
+    assert "query worker" in out and "store holder" in out and "PSS" in out
 
 
 def test_the_startup_benchmark_prints_its_table_and_the_incremental_start(tmp_path):

@@ -1,7 +1,8 @@
-"""`her2graph push` loads the named graphs into a real Oxigraph server, idempotently."""
+"""`her2graph push` loads the named graphs into a real Oxigraph server, idempotently (Virtuoso: test_virtuoso)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.parse
@@ -84,3 +85,25 @@ def test_a_store_that_refuses_is_reported_with_its_status(oxigraph, dataset):
 def test_an_endpoint_that_is_not_http_is_refused_before_any_request(dataset):
     with pytest.raises(PushError, match="not an http"):
         push_dataset(dataset, "file:///etc/passwd")
+
+
+def test_the_merge_can_go_into_a_named_graph_instead_of_the_default_graph(oxigraph, dataset):
+    merge = "https://w3id.org/her2graph/graph/merge"
+    pushed = push_dataset(dataset, f"{oxigraph}/store", merge_graph=merge)
+    assert pushed[0].iri == merge  # first: a store that cannot take it refuses before anything is written
+    assert counts_per_graph(oxigraph)[merge] == len(merged_graph(dataset))
+    assert default_graph_size(oxigraph) == 0
+
+
+@pytest.mark.parametrize("iri, message", [("not an IRI", "not an absolute IRI"),
+                                          ("https://w3id.org/her2graph/graph/facts", "one of the dataset's named graphs")])
+def test_a_merge_graph_must_be_a_new_absolute_iri(dataset, iri, message):
+    with pytest.raises(PushError, match=message):
+        push_dataset(dataset, "http://127.0.0.1:1/store", merge_graph=iri)
+
+
+def test_a_user_without_a_password_in_the_environment_is_a_usage_error(tmp_path):
+    environment = {key: value for key, value in os.environ.items() if key != "HER2GRAPH_STORE_PASSWORD"}
+    done = subprocess.run([str(SCRIPT), "push", "http://127.0.0.1:1/store", "--user", "dba"], capture_output=True,
+                          text=True, timeout=120, env=environment)
+    assert done.returncode == 2 and "HER2GRAPH_STORE_PASSWORD" in done.stderr and "Traceback" not in done.stderr

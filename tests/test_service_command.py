@@ -93,7 +93,7 @@ def test_a_signal_stops_the_service_cleanly_with_its_workers(tmp_path, signum):
     running = ServiceProcess(log_path=tmp_path / "serve.log")
     assert running.url, running.log
     workers = running.worker_pids()
-    assert len(workers) == 2
+    assert len(workers) == 3  # the store holder and two workers forked from it
     assert requests.get(running.url + "/sparql", params={"query": "ASK {}"}).status_code == 200
     assert running.stop(signum, seconds=30) == 0
     assert "her2graph serve: stopped" in running.log and "Traceback" not in running.log

@@ -306,3 +306,16 @@ def test_a_cors_preflight_allows_post_with_a_sparql_body(endpoint):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_a_cors_preflight_answers_a_fixed_header_list_rather_than_an_echo(endpoint):
+    response = requests.options(endpoint, headers={"Origin": "https://yasgui.example",
+                                                   "Access-Control-Request-Method": "POST",
+                                                   "Access-Control-Request-Headers": "x-evil, authorization"})
+    assert response.headers["Access-Control-Allow-Headers"] == "Accept, Content-Type"
+
+
+def test_every_response_has_a_referrer_policy(endpoint, service):
+    for response in (requests.get(service.url + "/"), requests.get(endpoint, params={"query": "ASK {}"}),
+                     requests.get(endpoint, params={"query": "ASK {"}), requests.get(service.url + "/nothing")):
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -147,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--no-default-graph", action="store_true",
                       help="do not also put the merge of the named graphs as the store's default graph (for a "
                            "store whose default graph is the union of its named graphs)")
+    push.add_argument("--merge-graph", metavar="IRI",
+                      help="put the merge into this named graph instead of the default graph (for a store with "
+                           "no default graph of its own, e.g. Virtuoso; serve it with --store-merge-graph IRI)")
+    push.add_argument("--user", metavar="NAME",
+                      help="the store's user (HTTP Basic or Digest); the password is read from the environment "
+                           "variable HER2GRAPH_STORE_PASSWORD")
     push.set_defaults(handler=_push)
 
     benchmark = commands.add_parser(
@@ -393,7 +399,9 @@ def _serve(args) -> int:
     try:
         serve(app, chosen["HOST"], chosen["PORT"], chosen["THREADS"], chosen["MAX_BODY"],
               on_listening=lambda url: print(f"her2graph serve: listening on {url} (query page), "
-                                             f"{url}sparql (SPARQL endpoint)", flush=True))
+                                             f"{url}sparql (SPARQL endpoint)", flush=True),
+              max_client_connections=chosen["MAX_CLIENT_CONNECTIONS"],
+              request_read_seconds=chosen["REQUEST_READ_SECONDS"])
     except OSError as error:
         raise Her2graphError(f"cannot listen on {chosen['HOST']}:{chosen['PORT']}: {error.strerror or error}") from None
     finally:
@@ -448,13 +456,18 @@ def _first_given(*values):
 def _check_serve_options(chosen: dict) -> None:
     if not 0 <= chosen["PORT"] <= 65535:
         raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
-    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS"):
+    for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS",
+                 "MAX_CLIENT_CONNECTIONS", "MAX_ANSWER_BYTES"):
         if chosen[name] < 1:
             raise Her2graphError(f"{name.lower().replace('_', '-')} must be at least 1, not {chosen[name]}")
     if chosen["ANSWER_CACHE_MB"] < 0:
         raise Her2graphError(f"answer-cache-mb must be 0 or more, not {chosen['ANSWER_CACHE_MB']}")
+    if chosen["REQUEST_READ_SECONDS"] <= 0:
+        raise Her2graphError(f"request-read-seconds must be positive, not {chosen['REQUEST_READ_SECONDS']}")
     if chosen["QUERY_TIMEOUT"] <= 0:
         raise Her2graphError(f"the query timeout must be positive, not {chosen['QUERY_TIMEOUT']}")
+    if chosen["STORE_MERGE_GRAPH"] and not chosen["STORE"]:
+        raise Her2graphError("--store-merge-graph names a graph of another store: give that store with --store URL")
 
 
 
@@ -480,9 +493,18 @@ def _validate(args) -> int:
 
 
 def _push(args) -> int:
-    from .push import push_dataset
+    import os
 
-    for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph):
+    from .push import PASSWORD_VARIABLE, push_dataset
+
+    credentials = None
+    if args.user is not None:
+        if PASSWORD_VARIABLE not in os.environ:
+            raise Her2graphError(f"--user {args.user} needs the password in the environment variable "
+                                 f"{PASSWORD_VARIABLE}")
+        credentials = (args.user, os.environ[PASSWORD_VARIABLE])
+    for pushed in push_dataset(_load(), args.endpoint, default_graph=not args.no_default_graph,
+                               merge_graph=args.merge_graph, credentials=credentials):
         print(f"{pushed.status} {pushed.iri} ({pushed.triples} triples)")
     return EXIT_OK
 

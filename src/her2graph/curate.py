@@ -71,6 +71,8 @@ def outputs(compiled: list[CompiledEvidence], out_dir: Path | None = None, root:
     for result in compiled:
         header = HEADER.format(evidence=_shown_path(result.file, root)).encode()
         for part, graph in (("facts", result.facts), ("provenance", result.provenance)):
+            if part == "provenance" and result.source is None:
+                continue  # shared entities rest on no source
             found.append(Output(folder / part / f"{result.file.stem}.ttl", header + _turtle(graph)))
     return found
 
@@ -131,6 +133,11 @@ def _term_resolver(trees: dict[Path, Mapping], root: Path | None, outputs_of: li
 
 
 def _compile_one(file: Path, tree: Mapping, registry, terms: TermResolver, root: Path | None) -> CompiledEvidence:
+    if "source" not in tree:
+        if tree.get("statements"):
+            raise EvidenceError(file, tree.line_of("statements"), "statements need a source: add 'source: ID' "
+                                                                  "(an id of evidence/sources.tsv)")
+        return EvidenceCompiler(file, tree, None, None, terms).compile()
     source_id = str(tree["source"]).strip()
     if source_id not in registry:
         raise EvidenceError(file, tree.line_of("source"),

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from .errors import EvidenceError
 from .evidence_terms import TermError, TermResolver, typed_literal
 from .evidence_yaml import Mapping, Scalar, Sequence, Value
-from .namespaces import H2G, H2R, OA
+from .namespaces import H2G, H2R, OA, OBO
 from .quote_location import Located, NormalisedText, QuoteAmbiguous, QuoteNotFound, locate_quote
 from .source_registry import Source
 
@@ -35,7 +35,7 @@ class CompiledEvidence:
     """The triples compiled from one evidence file, with the YAML line of each."""
 
     file: Path
-    source: Source
+    source: Source | None
     text: str = ""
     facts: Graph = field(default_factory=Graph)
     provenance: Graph = field(default_factory=Graph)
@@ -62,29 +62,34 @@ def defined_ids(tree: Mapping) -> list[str]:
 
 
 def span_iri(source: Source, located: Located) -> URIRef:
-    return H2R[f"span-{located.start}-{located.end}"] if source.reference_label else \
-        H2R[f"{source.source_id}-span-{located.start}-{located.end}"]
+    """<document IRI>-span-START-END: one span is written once and shared; two documents' never collide."""
+    return H2R[f"{source.source_id}-span-{located.start}-{located.end}"]
 
 
 def reference_iri(source: Source, number: int) -> URIRef:
-    return H2R[f"ref-{number}"]
+    """<document IRI>-ref-NUMBER."""
+    return H2R[f"{source.source_id}-ref-{number}"]
 
 
 class EvidenceCompiler:
     """Compiles the tree of one evidence file against its source text and the known terms."""
 
-    def __init__(self, file: Path, tree: Mapping, source: Source, text: NormalisedText, terms: TermResolver):
+    def __init__(self, file: Path, tree: Mapping, source: Source | None, text: NormalisedText | None,
+                 terms: TermResolver):
+        """`source` and `text` are None for a file of shared entities only."""
         self.file, self.tree, self.source, self.text, self.terms = file, tree, source, text, terms
-        self.result = CompiledEvidence(file, source, text.original)
-        self.document = H2R[source.source_id]
+        self.result = CompiledEvidence(file, source, text.original if text else "")
+        self.document = H2R[source.source_id] if source else None
 
     def compile(self) -> CompiledEvidence:
-        self._source_document()
+        if self.source is not None:
+            self._source_document()
         for node in self.tree.get("entities", ()):
             self._node(node)
         for node in self.tree.get("statements", ()):
             subject = self._node(node)
             self._defaults(subject, node)
+            self._evidence(subject, node)
             self._quotes(subject, node)
             self._citations(subject, node)
             self._claim(subject, node)
@@ -126,6 +131,8 @@ class EvidenceCompiler:
             self.result.add((document, DCTERMS.identifier, Literal(source.identifier)), line, graph)
         if source.rights:
             self.result.add((document, DCTERMS.rights, Literal(source.rights, lang="en")), line, graph)
+        if source.editorial_note:
+            self.result.add((document, SKOS.editorialNote, Literal(source.editorial_note, lang="en")), line, graph)
 
     def _node(self, node: Mapping) -> URIRef:
         subject = self._mint(node["id"])
@@ -147,6 +154,15 @@ class EvidenceCompiler:
                         raise self._error(value.line, f"a value of {key} is a CURIE or a literal, not a mapping")
                     add((subject, prop, self._fact_value(prop, value)), value.line)
         return subject
+
+    def _evidence(self, subject: URIRef, node: Mapping) -> None:
+        """What every statement says of its evidence and the file need not: the document it is stated in, and,
+        unless its facts or the file's defaults give one, its ECO evidence type: an author statement with a
+        traceable reference (ECO:0000304) when it cites one, else without (ECO:0000303)."""
+        self.result.add((subject, H2G.statedIn, self.document), node.line)
+        if (subject, H2G.evidenceType, None) not in self.result.facts:
+            eco = "ECO_0000304" if node.get("cites") else "ECO_0000303"
+            self.result.add((subject, H2G.evidenceType, OBO[eco]), node.line)
 
     def _defaults(self, subject: URIRef, node: Mapping) -> None:
         """The file's defaults, for every property the statement's own facts do not give."""
@@ -200,11 +216,13 @@ class EvidenceCompiler:
         graph, add = self.result.provenance, self.result.add
         selector = URIRef(f"{span}-selector")
         offsets = f"{located.start}-{located.end}"
-        for triple in ((span, RDF.type, OA.SpecificResource), (span, RDF.type, OWL.NamedIndividual),
-                       (span, RDFS.label, Literal(f"source span {offsets}", lang="en")),
+        name = f"{self.source.short_name} span {offsets}"
+        for triple in ((span, RDF.type, H2G.SourceSpan), (span, RDF.type, OA.SpecificResource),
+                       (span, RDF.type, OWL.NamedIndividual), (span, RDFS.label, Literal(name, lang="en")),
                        (span, OA.hasSource, self.document), (span, OA.hasSelector, selector),
-                       (selector, RDF.type, OA.TextPositionSelector), (selector, RDF.type, OWL.NamedIndividual),
-                       (selector, RDFS.label, Literal(f"selector of source span {offsets}", lang="en")),
+                       (selector, RDF.type, H2G.SpanSelector), (selector, RDF.type, OA.TextPositionSelector),
+                       (selector, RDF.type, OWL.NamedIndividual),
+                       (selector, RDFS.label, Literal(f"selector of {name}", lang="en")),
                        (selector, OA.start, Literal(located.start, datatype=XSD.nonNegativeInteger)),
                        (selector, OA.end, Literal(located.end, datatype=XSD.nonNegativeInteger))):
             add(triple, line, graph)
@@ -247,7 +265,7 @@ class EvidenceCompiler:
             if "label" in median:
                 add((iri, RDFS.label, Literal(median["label"].text.strip(), lang="en")), median["label"].line)
             add((iri, H2G.ofArm, arm), median["arm"].line)
-            add((iri, H2G.medianValue, self._number(median["value"])), median["value"].line)
+            self._typed_and_printed(iri, H2G.medianValue, median["value"])
             add((iri, H2G.unit, self._unit(median["unit"])), median["unit"].line)
 
     def _estimate(self, subject: URIRef, node: Mapping) -> None:
@@ -263,20 +281,27 @@ class EvidenceCompiler:
         add((iri, RDF.type, OWL.NamedIndividual), estimate.line)
         if "label" in estimate:
             add((iri, RDFS.label, Literal(estimate["label"].text.strip(), lang="en")), estimate["label"].line)
-        add((iri, H2G.estimate, self._number(estimate["estimate"])), estimate["estimate"].line)
+        self._typed_and_printed(iri, H2G.estimate, estimate["estimate"])
         if "ci_lower" in estimate or "ci_upper" in estimate:
             for key, prop in (("ci_lower", H2G.ciLower), ("ci_upper", H2G.ciUpper)):
                 if key not in estimate:
                     raise self._error(estimate.line, f"a confidence interval needs both ci_lower and ci_upper")
-                add((iri, prop, self._number(estimate[key])), estimate[key].line)
+                self._typed_and_printed(iri, prop, estimate[key])
             level = estimate.get("confidence_level", Scalar(DEFAULT_CONFIDENCE, estimate.line))
             add((iri, H2G.confidenceLevel, self._confidence(level)), level.line)
         if "p" in estimate:
             relation, number = self._p_value(estimate["p"])
-            add((iri, H2G.pValue, number), estimate["p"].line)
+            self._typed_and_printed(iri, H2G.pValue, Scalar(str(number), estimate["p"].line))
             add((iri, H2G.pValueRelation, relation), estimate["p"].line)
 
     # --- typed numbers ----------------------------------------------------------------------------------
+
+    def _typed_and_printed(self, node: URIRef, prop: URIRef, value: Scalar) -> None:
+        """The typed decimal, and beside it the digits as printed (h2g:printedMedianValue "75.0" ...)."""
+        number = self._number(value)
+        self.result.add((node, prop, number), value.line)
+        printed = H2G["printed" + prop.split("/")[-1][0].upper() + prop.split("/")[-1][1:]]
+        self.result.add((node, printed, Literal(str(number))), value.line)
 
     def _number(self, value: Scalar) -> Literal:
         try:
@@ -300,12 +325,11 @@ class EvidenceCompiler:
         return relation, self._number(Scalar(number, value.line))
 
     def _relation(self, sign: str, line: int) -> URIRef:
-        """The p-value relation concept whose label is 'P <' or 'P =' (the ontology's scheme)."""
-        wanted = f"P {sign}"
+        """The p-value relation concept whose skos:notation is '<' or '=' (the ontology's scheme)."""
         for concept in self.terms.ontology.subjects(SKOS.inScheme, H2R["p-value-relations"]):
-            if any(str(label) == wanted for label in self.terms.ontology.objects(concept, RDFS.label)):
+            if any(str(notation) == sign for notation in self.terms.ontology.objects(concept, SKOS.notation)):
                 return concept
-        raise self._error(line, f"the ontology has no p-value relation labelled {wanted!r}")
+        raise self._error(line, f"the ontology has no p-value relation with the notation {sign!r}")
 
     def _unit(self, value: Scalar) -> URIRef:
         text = value.text.strip()

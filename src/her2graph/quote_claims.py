@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from .namespaces import H2G
@@ -26,6 +26,10 @@ NUMBER_WORDS = {1: ("one", "first"), 2: ("two", "second"), 3: ("three", "third")
 NAMED_LINKS = (H2G.onEndpoint, H2G.analysedEndpoint, H2G.aboutDrug, H2G.involvesTarget, H2G.claimSubject,
                H2G.claimObject, H2G.licensedRegimen, H2G.aboutCondition)
 PRINTED_IDENTIFIERS = (H2G.nctId, H2G.acronym)
+# The names of a thing: its label and its synonyms, exact or scoped.
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+NAME_PROPERTIES = (RDFS.label, SKOS.altLabel, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
+                   OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym)
 
 
 @dataclass(frozen=True)
@@ -85,27 +89,40 @@ def _printed(form: str, quoted: str) -> bool:
     return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d])", quoted) is not None
 
 
+def p_value_printed(sign: str, value: str, quoted: str) -> bool:
+    """"P < 0.001", "P = 0.210", a table's "p-value (log-rank test) 0.0006", a label's "p=<0.0001"."""
+    printed_sign = r"=?\s*<" if sign == "<" else r"=?"
+    pattern = rf"(\bP\b|\bp-value\b)[^0-9<=>]{{0,40}}?{printed_sign}\s*{re.escape(value)}(?![\d])"
+    return re.search(pattern, quoted, re.IGNORECASE) is not None
+
+
+def interval_printed(lower: str, upper: str, quoted: str) -> bool:
+    """"0.34-0.71" (any dash), "8.1 to 16.0", "(0.549, 0.771)"."""
+    pattern = rf"(?<![\d.]){re.escape(lower)}\s*(-|–|to|,)\s*{re.escape(upper)}(?![\d])"
+    return re.search(pattern, quoted) is not None
+
+
+def unit_printed(names: list[str], quoted: str) -> bool:
+    """A unit's name, singular or plural ("weeks", "Months")."""
+    return any(re.search(rf"\b{re.escape(name)}s?\b", quoted, re.IGNORECASE) for name in names)
+
+
 def _unprinted_estimate(graph: Graph, estimate: URIRef, quoted: str) -> list[Unprinted]:
     problems = []
     p_value, relation = graph.value(estimate, H2G.pValue), graph.value(estimate, H2G.pValueRelation)
     if p_value is not None and relation is not None:
-        sign = str(graph.value(relation, RDFS.label) or "").removeprefix("P").strip() or "="
-        # "P < 0.001", "P = 0.210", a table's "p-value (log-rank test) 0.0006" and a label's "p=<0.0001"
-        printed_sign = r"=?\s*<" if sign == "<" else r"=?"
-        pattern = rf"(\bP\b|\bp-value\b)[^0-9<=>]{{0,40}}?{printed_sign}\s*{re.escape(str(p_value))}(?![\d])"
-        if not re.search(pattern, quoted, re.IGNORECASE):
+        sign = str(graph.value(relation, SKOS.notation) or "=")
+        if not p_value_printed(sign, str(p_value), quoted):
             problems.append(Unprinted(estimate, H2G.pValue, f"P {sign} {p_value}"))
     lower, upper = graph.value(estimate, H2G.ciLower), graph.value(estimate, H2G.ciUpper)
-    if lower is not None and upper is not None:
-        if not re.search(rf"(?<![\d.]){re.escape(str(lower))}\s*(-|to|,)\s*{re.escape(str(upper))}(?![\d])", quoted):
-            problems.append(Unprinted(estimate, H2G.ciLower, f"{lower}-{upper}"))
+    if lower is not None and upper is not None and not interval_printed(str(lower), str(upper), quoted):
+        problems.append(Unprinted(estimate, H2G.ciLower, f"{lower}-{upper}"))
     return problems
 
 
 def _unprinted_unit(graph: Graph, median: URIRef, quoted: str) -> list[Unprinted]:
-    unit = graph.value(median, H2G.unit)
-    names = [str(label) for label in graph.objects(unit, RDFS.label)]
-    if names and not any(re.search(rf"\b{re.escape(name)}s?\b", quoted, re.IGNORECASE) for name in names):
+    names = [str(label) for label in graph.objects(graph.value(median, H2G.unit), RDFS.label)]
+    if names and not unit_printed(names, quoted):
         return [Unprinted(median, H2G.unit, f"{names[0]}s")]
     return []
 
@@ -115,7 +132,7 @@ def _unnamed_links(graph: Graph, statement: URIRef, quoted: str) -> list[Unprint
     lowered = quoted.lower()
     for prop in NAMED_LINKS:
         for target in graph.objects(statement, prop):
-            names = [comparable(str(n)).lower() for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(target, p)]
+            names = [comparable(str(n)).lower() for p in NAME_PROPERTIES for n in graph.objects(target, p)]
             if names and not any(name in lowered for name in names):
                 problems.append(Unprinted(statement, prop, " or ".join(repr(n) for n in names)))
     return problems

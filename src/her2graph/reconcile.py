@@ -8,22 +8,22 @@ the trial its reference 55 reports.
 
 Compared are the arms' medians (arms matched by the regimen they receive; only in one unit), the ratio
 estimate, its confidence interval and its p-value. Two printed numbers agree when they differ by no more
-than half a unit of the last printed digit of each (12.0 and 12 agree; 0.08 and 0.008 do not). A p-value
+than rounding explains (ratio_statistics.agree_within_rounding: 12.0 and 12 agree; 0.08 and 0.008 do not). A p-value
 printed as a bound ("< 0.001") agrees with a value below it. Agreeing pairs are also linked by
 h2g:agreesWith; a disagreement is a SHACL warning (shapes/reconciliation.ttl) and a row of the competency
-query queries/16-cross-source-comparisons.rq.
+query queries/18-cross-source-comparisons.rq.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from itertools import combinations
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from .namespaces import H2G, H2R, OA
+from .ratio_statistics import PrintedNumber, agree_within_rounding, printed_range
 from .sssom import MappingSet
 
 REGISTRY_PREFIX = "clinicaltrials:"
@@ -100,19 +100,20 @@ def reconciliation_graph(graph: Graph, mapping_set: MappingSet | None = None,
 
 
 def printed_numbers_agree(first: str, second: str) -> bool:
-    """Whether two printed decimals can be roundings of one value (half a unit of each last digit apart)."""
-    return abs(Decimal(first) - Decimal(second)) <= _half_unit(first) + _half_unit(second)
+    """Whether two printed decimals can be roundings of one number (ratio_statistics.agree_within_rounding)."""
+    return agree_within_rounding(first, second)
 
 
 def p_values_agree(first: tuple[str, str], second: tuple[str, str]) -> bool:
     """(relation, value) pairs, relation '<' or '='."""
     (first_relation, first_value), (second_relation, second_value) = first, second
     if first_relation == "=" and second_relation == "=":
-        return printed_numbers_agree(first_value, second_value)
+        return agree_within_rounding(first_value, second_value)
     if first_relation == "<" and second_relation == "<":
         return True  # two bounds never contradict each other
     bound, value = (first_value, second_value) if first_relation == "<" else (second_value, first_value)
-    return Decimal(value) - _half_unit(value) < Decimal(bound)
+    low, _ = printed_range(value)
+    return low < float(PrintedNumber.parse(bound).value)
 
 
 # --- the pairs -----------------------------------------------------------------------------------------
@@ -216,11 +217,6 @@ def _printed(graph: Graph, node: URIRef, prop: URIRef) -> str | None:
     """A number as its source prints it: the lexical form of the typed literal keeps the printed digits."""
     value = graph.value(node, prop)
     return None if value is None else str(value)
-
-
-def _half_unit(printed: str) -> Decimal:
-    digits = len(printed.split(".")[1]) if "." in printed else 0
-    return Decimal(5) / Decimal(10) ** (digits + 1)
 
 
 def _label(graph: Graph, node: URIRef) -> str:

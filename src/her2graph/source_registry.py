@@ -1,8 +1,9 @@
 """The source registry (evidence/sources.tsv): every document the graph is curated from.
 
 One row per source: its id (the local name of its h2r: IRI), file name, SHA-256, whether the project ships
-the text, a registry identifier (PMID, DOI, NCT number), title, label, format, rights, where the copy came
-from, a comment, and how its numbered references are labelled. A text we may not redistribute is read from
+the text, a registry identifier (PMID, DOI, NCT number), the short name its spans are labelled with
+("review span 39-123"; unique per source), title, label, format, rights, where the copy came from, a
+comment, an editorial note, and how its numbered references are labelled. A text we may not redistribute is read from
 HER2GRAPH_SOURCE like the review always was; a public-domain text ships in evidence/sources/.
 """
 from __future__ import annotations
@@ -17,8 +18,8 @@ from .source_text import SourceText, read_source_text, source_dir
 
 REGISTRY_FILE = "sources.tsv"
 SHIPPED_TEXTS = "sources"
-COLUMNS = ("source_id", "file", "sha256", "shipped", "identifier", "title", "label", "format", "rights",
-           "origin", "comment", "reference_label")
+COLUMNS = ("source_id", "file", "sha256", "shipped", "identifier", "short_name", "title", "label", "format",
+           "rights", "origin", "comment", "editorial_note", "reference_label")
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,14 @@ class Source:
     sha256: str
     shipped: bool
     identifier: str
+    short_name: str
     title: str
     label: str
     format: str
     rights: str
     origin: str
     comment: str
+    editorial_note: str
     reference_label: str
 
     def folder(self, root: Path | None = None) -> Path:

@@ -32,13 +32,13 @@ from ..locations import data_root, queries_dir
 from ..store_cache import input_digest
 from ..synthetic_graph import write_synthetic_data
 from .latency import measure_latency
-from .measurements import NOOP, OURS_CACHED, OURS_UNCACHED, OXIGRAPH_DISK, OXIGRAPH_MEMORY, SizeMeasurements, \
-    write_json
+from .measurements import DISTINCT_SERVERS, NOOP, OURS_CACHED, OURS_UNCACHED, OXIGRAPH_DISK, OXIGRAPH_MEMORY, \
+    SizeMeasurements, write_json
 from .oxigraph_server import OxigraphServer, load_into_directory, post_dataset
 from .our_service import OurService
-from .process_memory import peak_resident_bytes
+from .process_memory import memory_by_process, peak_resident_bytes
 from .report import size_report, targets_report
-from .throughput import combined, measure_throughput
+from .throughput import combined, distinct_variant, measure_throughput
 
 SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 DEFAULT_SIZES = ("shipped", "10k", "100k")
@@ -70,14 +70,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "first start, a start from the cached build and one after a one-file change, with memory")
     parser.add_argument("--keep-builds", action="store_true", help="do not measure cold starts: reuse builds "
                         "already in the work folder's cache")
+    parser.add_argument("--latency-runs", type=int, default=MIN_RUNS, help=f"fewest runs of each query on each "
+                        f"server for its latency (default {MIN_RUNS}; fewer makes a million triples quicker)")
+    parser.add_argument("--levers", action="store_true", help="instead of the comparison, measure the levers of "
+                        "issue 10: the app under other WSGI servers, evaluation in the web process, the query "
+                        "screen's cost, the hop to a worker (see benchmark/levers.py)")
+    parser.add_argument("--soak", type=float, metavar="MINUTES", help="instead of the comparison: serve the "
+                        "bundled graph under a steady mixed load for MINUTES and print, every interval, requests, "
+                        "errors, p50/p99 latency, memory and file descriptors (see docs/reliability.md)")
+    parser.add_argument("--soak-interval", type=float, default=60.0, metavar="SECONDS",
+                        help="seconds between two rows of a soak run (default 60)")
 
 
 def run(args) -> int:
+    if args.soak is not None:
+        from .soak import run_soak
+
+        work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-soak-"))
+        work.mkdir(parents=True, exist_ok=True)
+        return run_soak(args.soak, work, args.soak_interval)
     settings = dict(sizes=args.sizes, seconds=args.seconds, latency_budget=LATENCY_BUDGET_SECONDS,
-                    min_runs=MIN_RUNS) | (QUICK if args.quick else {})
+                    min_runs=max(1, args.latency_runs)) | (QUICK if args.quick else {})
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="her2graph-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"her2graph benchmark: working in {work}", flush=True)
+    if args.levers:
+        return _run_levers(work, settings)
     if args.startup:
         return _run_startup(work, settings["sizes"], written=False)
     results = []
@@ -90,6 +108,15 @@ def run(args) -> int:
     if not args.quick:
         _run_startup(work, settings["sizes"], written=True)
     print(f"her2graph benchmark: figures in {work / 'results.json'}", flush=True)
+    return 0
+
+
+def _run_levers(work: Path, settings: dict) -> int:
+    from .levers import levers_report, measure_levers
+
+    for size in settings["sizes"]:
+        _progress(size, "levers: the same app under other servers and engines, next to Oxigraph in memory")
+        print(levers_report(measure_levers(size, work, settings, _data_folder)), flush=True)
     return 0
 
 
@@ -115,11 +142,13 @@ def measure_size(size: str, work: Path, settings: dict, keep_builds: bool) -> Si
         _measure_latency(measured, servers, queries, settings)
         _measure_throughput(measured, servers, query_files, settings)
         measured.memory = {name: peak_resident_bytes(server.pid) for name, server in servers.items() if server.pid}
+        measured.processes = memory_by_process(servers[OURS_CACHED].pid)
+        measured.disagreements = _distinct_disagreements(queries, servers)
     finally:
         for server in servers.values():
             server.stop()
         shutil.rmtree(work / f"oxigraph-{size}", ignore_errors=True)
-    measured.disagreements = _disagreements(measured.latency[OURS_UNCACHED], measured.latency[OXIGRAPH_MEMORY])
+    measured.disagreements += _disagreements(measured.latency[OURS_UNCACHED], measured.latency[OXIGRAPH_MEMORY])
     return measured
 
 
@@ -164,15 +193,32 @@ def _measure_latency(measured: SizeMeasurements, servers: dict, queries, setting
 
 
 def _measure_throughput(measured: SizeMeasurements, servers: dict, query_files, settings: dict) -> None:
-    """Throughput in ROUNDS rounds, the servers in a rotating order, each round a share of the time."""
-    _progress(measured.size, f"throughput, {ROUNDS} rounds over the servers")
+    """Throughput of both workloads in ROUNDS rounds, the servers in a rotating order, each round a share of
+    the time: repeated queries on every server, distinct queries on ours (as deployed) and Oxigraph's."""
+    _progress(measured.size, f"throughput, repeated and distinct queries, {ROUNDS} rounds over the servers")
     seconds = max(1.0, settings["seconds"] / ROUNDS)
-    rounds: dict[str, list] = {name: [] for name in servers}
-    names = list(servers)
+    runs = [(name, False) for name in servers] + [(name, True) for name in DISTINCT_SERVERS if name in servers]
+    rounds: dict[tuple, list] = {run: [] for run in runs}
     for number in range(ROUNDS):
-        for name in names[number % len(names):] + names[:number % len(names)]:
-            rounds[name].append(measure_throughput(servers[name].url, query_files, seconds))
-    measured.throughput = {name: combined(parts) for name, parts in rounds.items()}
+        for name, distinct in runs[number % len(runs):] + runs[:number % len(runs)]:
+            rounds[name, distinct].append(measure_throughput(servers[name].url, query_files, seconds,
+                                                             distinct=distinct))
+    measured.throughput = {name: combined(parts) for (name, distinct), parts in rounds.items() if not distinct}
+    measured.distinct = {name: combined(parts) for (name, distinct), parts in rounds.items() if distinct}
+
+
+def _distinct_disagreements(queries, servers: dict) -> list[str]:
+    """Queries whose distinct variant (the workload's) is answered differently by us and by Oxigraph."""
+    from .latency import measure_latency
+
+    differ = []
+    for number, query in enumerate(queries):
+        text = distinct_variant(query.text, number)
+        answers = [measure_latency(servers[name].url, text, 0.0, 1, max_runs=1) for name in (OURS_CACHED,
+                                                                                             OXIGRAPH_MEMORY)]
+        differ += [f"{query.name} (distinct)"] if _disagreements({query.name: answers[0]},
+                                                                  {query.name: answers[1]}) else []
+    return differ
 
 
 def _run_startup(work: Path, sizes, written: bool) -> int:

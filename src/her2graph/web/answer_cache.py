@@ -6,47 +6,80 @@ content digest, the normalised query text, default-graph-uri list, named-graph-u
 type, whether the row cap applies). Keying by the data's digest empties the cache, in effect, when the data
 changes: a service restarted on other data never finds an old answer.
 
-The cache is bounded by the bytes of the answers it holds (ANSWER_CACHE_MB); the least recently used go
-first, and an answer larger than 1/MAX_SHARE of the budget is not kept. Errors are never kept: a time-out
-may pass on a quieter machine. Each answer says whether it was a hit or a miss (the X-Cache header).
+The cache is bounded by every byte it keeps (ANSWER_CACHE_MB): the answer, its key (the query text, the base
+IRI, the graph IRIs) and a fixed allowance per entry for the objects that hold them; the least recently
+used go first. An answer larger than 1/MAX_SHARE of the budget, or with a key longer than LONGEST_KEY, is
+given but not kept. Errors are never kept: a time-out may pass on a quieter machine. Answers that use NOW,
+RAND, UUID, STRUUID or BNODE are never kept either: each evaluation gives another. Each kept or keepable
+answer says whether it was a hit or a miss (the X-Cache header); the others have no such header.
 
-Screening a query (query_guard) costs about half a millisecond in Python, as much as the rest of a request;
-its result depends on the text alone, so screened queries are remembered too, by count, in every mode.
+Two queries share an entry only when their texts differ by SPARQL white space (space, tab, CR, LF) between
+tokens, in a text without quote characters or backslashes: no other difference is taken out. (Other
+Unicode spaces are not SPARQL white space: inside an IRI they are part of it, between tokens the parser
+refuses them.)
+
+Screening a query (query_guard) costs about as much as the rest of a request; its result depends on the
+text alone, so screened queries are remembered too, bounded by their bytes, in every mode.
 """
 from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import replace
 
+from ..errors import QueryError
 from .engine import RESULTS_DEFAULT, Answer
 from .query_guard import ScreenedQuery
 
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+"""Largest answer given to a client, in bytes (beyond the row cap: a few rows can hold huge literals)."""
 ANSWER_CACHE_MB = 64
 """Memory for kept answers, in MiB (0 turns the answer cache off)."""
 MAX_SHARE = 8
 """An answer larger than 1/MAX_SHARE of the budget is given but not kept, so one answer cannot flush the rest."""
-SCREENED_QUERIES = 4096
-"""Screened query texts remembered."""
+SCREENED_QUERY_BYTES = 8 * 1024 * 1024
+"""Memory for remembered screened query texts, in bytes."""
 LONGEST_REMEMBERED_QUERY = 64 * 1024
 """Longer query texts are screened each time rather than remembered."""
+LONGEST_KEY = 80 * 1024
+"""An answer whose key (query text, IRIs, base IRI) takes more bytes is given but not kept."""
+ENTRY_OVERHEAD = 512
+"""Bytes counted per kept entry beyond its strings: the tuples, the answer object, the LRU's own node."""
 
-_WHITESPACE = re.compile(r"\s+")
+_SPARQL_WHITESPACE = re.compile(r"[ \t\r\n]+")
+_KEPT_AS_WRITTEN = ('"', "'", "\\")
 
 
 def normalised_query(text: str) -> str:
     """The query text with what cannot change its meaning taken out.
 
-    Surrounding whitespace always. Inner whitespace runs become one space (one line break where the run
-    holds one, since a line break ends a comment), but only in a query without quote characters: there no
-    string literal can hold whitespace whose exact form matters, and no lexer ambiguity can make us wrong.
+    Surrounding SPARQL white space (space, tab, CR, LF) always. Inner runs of it become one space (one line
+    break where the run holds one, since a line break ends a comment), but only in a query without quote
+    characters or backslashes: there no string literal (not even one written with \\u0022) can hold white
+    space whose exact form matters. Other Unicode spaces are never touched.
     """
-    text = text.strip()
-    if '"' in text or "'" in text:
+    text = text.strip(" \t\r\n")
+    if any(character in text for character in _KEPT_AS_WRITTEN):
         return text
-    return _WHITESPACE.sub(lambda run: "\n" if "\n" in run.group() or "\r" in run.group() else " ", text)
+    return _SPARQL_WHITESPACE.sub(lambda run: "\n" if "\n" in run.group() or "\r" in run.group() else " ", text)
+
+
+def kept_size(*parts) -> int:
+    """The bytes an entry made of `parts` (strings, bytes, tuples of them, None) holds in memory."""
+    size = ENTRY_OVERHEAD
+    for part in parts:
+        if isinstance(part, tuple):
+            size += kept_size(*part) - ENTRY_OVERHEAD
+        elif part is not None:
+            size += sys.getsizeof(part)
+    return size
+
+
+class AnswerTooLarge(QueryError):
+    """The answer is larger, in bytes, than the service gives in one response."""
 
 
 class BoundedLru:
@@ -85,11 +118,12 @@ class BoundedLru:
 class CachingEngine:
     """An engine (QueryEngine, RemoteEngine) with screened queries remembered and, optionally, answers."""
 
-    def __init__(self, engine, data_digest: str | None, answer_bytes: int):
+    def __init__(self, engine, data_digest: str | None, answer_bytes: int, max_answer_bytes: int = MAX_ANSWER_BYTES):
         self.engine = engine
         self.data_digest = data_digest
+        self.max_answer_bytes = max_answer_bytes
         self.answers = BoundedLru(answer_bytes) if answer_bytes > 0 else None
-        self._screened = BoundedLru(SCREENED_QUERIES)
+        self._screened = BoundedLru(SCREENED_QUERY_BYTES)
 
     def prepare(self, text: str) -> ScreenedQuery:
         if len(text) > LONGEST_REMEMBERED_QUERY:
@@ -97,24 +131,39 @@ class CachingEngine:
         screened = self._screened.get(text)
         if screened is None:
             screened = self.engine.prepare(text)  # a refused query raises here and is not remembered
-            self._screened.put(text, screened, 1)
+            self._screened.put(text, screened, kept_size(text))
         return screened
 
     def evaluate(self, query: ScreenedQuery, default_graph_uris=(), named_graph_uris=(),
                  media_type: str | None = None, timeout: float | None = None, base_iri: str | None = None,
                  capped: bool = True) -> Answer:
+        """The engine's answer, kept or found when it may be; a capped answer of more than max_answer_bytes
+        is refused (AnswerTooLarge), as the row cap refuses too many rows."""
+        answer = self._evaluate(query, default_graph_uris, named_graph_uris, media_type, timeout, base_iri, capped)
+        if capped and len(answer.body) > self.max_answer_bytes:
+            raise AnswerTooLarge(f"the answer has {len(answer.body)} bytes, more than the {self.max_answer_bytes} "
+                                 "this service gives at once: add LIMIT (and OFFSET to page through it) or select "
+                                 "fewer or shorter values")
+        return answer
+
+    def _evaluate(self, query, default_graph_uris, named_graph_uris, media_type, timeout, base_iri, capped):
         if self.answers is None:
+            return self.engine.evaluate(query, default_graph_uris, named_graph_uris, media_type, timeout,
+                                        base_iri, capped)
+        if query.volatile:  # another evaluation, another answer: nothing to keep or find
             return self.engine.evaluate(query, default_graph_uris, named_graph_uris, media_type, timeout,
                                         base_iri, capped)
         key = (self.data_digest, normalised_query(query.text), tuple(default_graph_uris),
                tuple(named_graph_uris), base_iri, media_type, capped)
-        kept = self.answers.get(key)
+        key_size = kept_size(*key[:5]) - ENTRY_OVERHEAD
+        kept = self.answers.get(key) if key_size <= LONGEST_KEY else None
         if kept is not None:
             return replace(kept, cache="hit")
         answer = self.engine.evaluate(query, default_graph_uris, named_graph_uris, media_type, timeout,
                                       base_iri, capped)
-        if len(answer.body) <= self.answers.max_size // MAX_SHARE:
-            self.answers.put(key, answer, len(answer.body) + len(query.text))
+        size = kept_size(*key[:5], answer.body)
+        if key_size <= LONGEST_KEY and size <= self.answers.max_size // MAX_SHARE:
+            self.answers.put(key, answer, size)
         return replace(answer, cache="miss")
 
     def select(self, text: str, timeout: float | None = None) -> list[dict]:

@@ -21,6 +21,11 @@ EXTENSION = "her2graph"
 CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                            "frame-ancestors 'none'; form-action 'self'")
 """For HTML pages: scripts, styles and requests only from the service itself (it works offline)."""
+CORS_REQUEST_HEADERS = "Accept, Content-Type"
+"""The request headers a cross-origin script may send (all a SPARQL client needs): a fixed list, never an echo
+of what the preflight asks for."""
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+"""A link from a page to another site tells it this service's origin, never a query in the URL."""
 
 
 class Service:
@@ -106,10 +111,10 @@ def _headers_for_every_response(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":  # a CORS preflight: Flask has answered it, with the route's methods
         response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET, POST, OPTIONS")
-        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", "Accept, Content-Type")
+        response.headers["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
         response.headers["Access-Control-Max-Age"] = "86400"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = REFERRER_POLICY
     if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response

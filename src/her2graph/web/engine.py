@@ -1,14 +1,15 @@
 """Evaluating SPARQL queries with Oxigraph (pyoxigraph) in worker processes that can be stopped.
 
 Neither Oxigraph nor rdflib can cancel a CPU-bound query from inside, so each query runs in a worker process
-holding its own in-memory Store: a query that outlives its time limit is stopped by killing its worker, and
-a fresh worker takes its place while the others go on answering. The web process never evaluates SPARQL;
-it screens the text (query_guard), hands it to an idle worker and waits at most the time limit.
+(worker_pool): a query that outlives its time limit is stopped by killing its worker, and a fresh worker
+takes its place while the others go on answering. The web process never evaluates SPARQL; it screens the
+text (query_guard), hands it to an idle worker and waits at most the time limit, answer included.
 
-Each worker loads the dataset once, from N-Quads made from the validated rdflib Dataset: the named graphs
-as they are, and their merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
+The store is loaded once, by a store holder process that the workers are forked from, so they share one
+copy of it: from N-Quads made from the validated rdflib Dataset, the named graphs as they are and their
+merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
 (her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such
-N-Quads with the merge already made: workers bulk-load the file as is.
+N-Quads with the merge already made: it is bulk-loaded as is.
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
@@ -17,21 +18,11 @@ the machine's memory.
 """
 from __future__ import annotations
 
-import ctypes
 import io
 import json
 import logging
-import os
-import queue
-import resource
-import signal
-import socket
-import subprocess
 import sys
-import threading
-import time
-from dataclasses import asdict, dataclass
-from multiprocessing.connection import Connection
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph
@@ -40,6 +31,7 @@ from ..errors import Her2graphError, QueryError
 from ..oxigraph_store import store_from_build, store_from_nquads
 from .graph_serialisation import ordered_graph
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
+from .worker_pool import WorkerFailure, WorkerPool, WorkersBusy, WorkerStopped, holder_main
 
 QUERY_TIMEOUT = 5.0
 """Seconds a query may run (parse, evaluation and serialisation) before its worker is stopped."""
@@ -49,9 +41,6 @@ WORKERS = 2
 """Worker processes, each answering one query at a time."""
 WORKER_MEMORY_MB = 2048
 """Address space of one worker, in MiB (its store, the query's intermediate results, a 256 MiB stack)."""
-WORKER_STACK_BYTES = 256 * 1024 * 1024
-"""Stack of the thread that runs queries in a worker: deep queries need far more than the 8 MiB default."""
-WORKER_START_SECONDS = 120
 
 RESULTS_DEFAULT = "application/sparql-results+json"
 GRAPH_DEFAULT = "text/turtle"
@@ -69,6 +58,14 @@ class TooManyResults(QueryError):
 
 class NotRepresentable(QueryError):
     """The answer cannot be written in the media type asked for (e.g. a predicate RDF/XML cannot name)."""
+
+
+class UnsupportedFunction(QueryError):
+    """The query calls a function the engine does not have (a custom function IRI, fn:concat, …)."""
+
+
+class QueryOutOfMemory(QueryError):
+    """The query needed more memory than one query may use."""
 
 
 class QueryTimeout(QueryError):
@@ -95,6 +92,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class _Job:
+    """What a worker is sent (as a plain tuple: the cheapest to pickle)."""
+
     query: str
     base_iri: str | None
     default_graph_uris: tuple[str, ...] | None
@@ -113,7 +112,10 @@ class QueryEngine:
         self.max_rows = max_rows
         self.max_depth = max_depth
         self.max_operators = max_operators
-        self._pool = _WorkerPool(nquads, workers, worker_memory_mb)
+        try:
+            self._pool = WorkerPool(nquads, workers, worker_memory_mb, __name__)
+        except WorkerFailure as error:
+            raise EngineFailure(str(error)) from None
 
     @classmethod
     def from_dataset(cls, dataset, **options) -> QueryEngine:
@@ -148,7 +150,13 @@ class QueryEngine:
                    tuple(named_graph_uris) if names_dataset else None,
                    media_type, self.max_rows if capped else None)
         limit = self.timeout if timeout is None else timeout
-        kind, *payload = self._pool.run(job, limit)
+        try:
+            kind, *payload = self._pool.run(tuple(vars(job).values()), limit)  # fields in order
+        except WorkersBusy:
+            raise EngineBusy(f"all {self._pool.size} query workers stayed busy for {limit:g} seconds; "
+                             "try again shortly") from None
+        except WorkerStopped:
+            raise EngineFailure("the query engine stopped while answering this query") from None
         if kind == "answer":
             return Answer(*payload)
         if kind == "timeout":
@@ -174,174 +182,12 @@ class QueryEngine:
 
 
 _ERRORS = {"syntax": QuerySyntaxError, "too-many": TooManyResults, "not-representable": NotRepresentable,
-           "failure": EngineFailure}
+           "unsupported": UnsupportedFunction, "memory": QueryOutOfMemory, "failure": EngineFailure}
 
 
-@dataclass(eq=False)
-class _Worker:
-    process: subprocess.Popen
-    connection: Connection
-
-
-class _WorkerPool:
-    """A fixed number of workers; one that is stopped or dies is replaced in the background."""
-
-    def __init__(self, nquads: bytes | Path, size: int, memory_mb: int | None):
-        if size < 1:
-            raise ValueError("a query engine needs at least one worker")
-        self._nquads = nquads
-        self._memory_mb = memory_mb
-        self._size = size
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._workers: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self._closed = False
-        self.isolated = True
-        starting = [self._start() for _ in range(size)]
-        for worker in starting:
-            self._await_ready(worker)
-            self._idle.put(worker)
-
-    def run(self, job: _Job, timeout: float) -> tuple:
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise EngineBusy(f"all {self._size} query workers stayed busy for {timeout:g} seconds; "
-                             "try again shortly") from None
-        try:
-            worker.connection.send(asdict(job))
-            if not worker.connection.poll(timeout):
-                self._replace(worker, "its query ran out of time")
-                return ("timeout",)
-            reply = worker.connection.recv()
-        except (EOFError, OSError):
-            self._replace(worker, f"it stopped (exit code {worker.process.poll()})")
-            raise EngineFailure("the query engine stopped while answering this query") from None
-        self._idle.put(worker)
-        return reply
-
-    def status(self) -> dict:
-        with self._lock:
-            alive = sum(worker.process.poll() is None for worker in self._workers)
-        return {"workers": self._size, "alive": alive, "idle": self._idle.qsize(), "isolated": self.isolated}
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            workers, self._workers = list(self._workers), set()
-        for worker in workers:
-            _stop(worker)
-
-    def _start(self) -> _Worker:
-        # A fresh interpreter (not fork: the web server has threads; not multiprocessing's spawn: it would
-        # re-run the parent's __main__), joined by a socket pair carrying pickled messages.
-        ours, theirs = socket.socketpair()
-        process = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno())],
-                                   pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
-        theirs.close()
-        worker = _Worker(process, Connection(ours.detach()))
-        source = str(self._nquads) if isinstance(self._nquads, Path) else self._nquads
-        worker.connection.send((source, self._memory_mb))
-        with self._lock:
-            self._workers.add(worker)
-        return worker
-
-    def _await_ready(self, worker: _Worker) -> None:
-        try:
-            if not worker.connection.poll(WORKER_START_SECONDS):
-                raise EOFError
-            kind, isolated = worker.connection.recv()
-        except (EOFError, OSError):
-            _stop(worker)
-            raise EngineFailure(f"a query worker did not start (exit code {worker.process.poll()})") from None
-        if not isolated and self.isolated:
-            log.warning("query workers cannot leave the network here (no unprivileged network namespaces); "
-                        "SERVICE is still refused by the query screen")
-        self.isolated = self.isolated and isolated
-
-    def _replace(self, worker: _Worker, reason: str) -> None:
-        log.warning("stopping query worker %s: %s", worker.process.pid, reason)
-        with self._lock:
-            self._workers.discard(worker)
-        _stop(worker)
-        threading.Thread(target=self._add_worker, name="her2graph-worker-replacement", daemon=True).start()
-
-    def _add_worker(self) -> None:
-        with self._lock:
-            if self._closed:
-                return
-        worker = self._start()
-        try:
-            self._await_ready(worker)
-        except EngineFailure:
-            log.exception("a replacement query worker failed to start")
-            return
-        with self._lock:
-            closed = self._closed
-        if closed:
-            _stop(worker)
-        else:
-            self._idle.put(worker)
-
-
-def _stop(worker: _Worker) -> None:
-    if worker.process.poll() is None:
-        worker.process.kill()
-    worker.process.wait(5)
-    worker.connection.close()
-
-
-# ---------------------------------------------------------------- inside a worker process
-
-def _worker_main(connection: Connection) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server decides
-    isolated = _leave_the_network()
-    nquads, memory_mb = connection.recv()
-    if memory_mb:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    store = store_from_build(nquads) if isinstance(nquads, str) else store_from_nquads(nquads)
-    del nquads
-    connection.send(("ready", isolated))
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
-    threading.stack_size(WORKER_STACK_BYTES)
-    answering = threading.Thread(target=_answer_jobs, args=(connection, store), name="queries")
-    answering.start()
-    answering.join()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """End this worker if the server dies without stopping it (killed), even in the middle of a long query."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
-
-
-_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
-
-
-def _leave_the_network() -> bool:
-    """Move this (single-threaded) process into a new network namespace with no interface up."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return False
-    return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET))
-
-
-def _answer_jobs(connection, store: pyoxigraph.Store) -> None:
-    while True:
-        try:
-            job = connection.recv()
-        except (EOFError, OSError):
-            return
-        connection.send(_answer(store, job))
-
-
-def _answer(store: pyoxigraph.Store, message: dict) -> tuple:
-    job = _Job(**message)
+def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
+    """A worker's reply to a job: ("answer", body, media type), or an error's kind and message."""
+    job = _Job(*message)
     options = {}
     if job.default_graph_uris is not None:
         options["default_graph"] = [pyoxigraph.NamedNode(iri) for iri in job.default_graph_uris]
@@ -356,6 +202,13 @@ def _answer(store: pyoxigraph.Store, message: dict) -> tuple:
                             "add LIMIT (and OFFSET to page through it)")
     except _Unwritable as error:
         return ("not-representable", str(error))
+    except MemoryError:
+        return ("memory", "the query needed more memory than this service gives one query; narrow it (a LIMIT, "
+                          "more specific patterns)")
+    except RuntimeError as error:
+        if str(error).startswith("The custom function"):
+            return ("unsupported", f"{_one_line(error)}: this service has the functions of SPARQL 1.1 only")
+        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
     except Exception as error:  # an engine error no query should cause: the web process logs it as a 500
         return ("failure", f"{type(error).__name__}: {_one_line(error)}")
 
@@ -437,5 +290,9 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
+def _open_store(source: str | bytes) -> pyoxigraph.Store:
+    return store_from_build(source) if isinstance(source, str) else store_from_nquads(source)
+
+
 if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])))
+    holder_main(int(sys.argv[1]), _open_store, _answer)

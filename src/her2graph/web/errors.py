@@ -14,7 +14,7 @@ from flask import Flask, Response, current_app, has_request_context, render_temp
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
-from . import engine, negotiation, protocol, query_guard, remote_engine
+from . import answer_cache, engine, negotiation, protocol, query_guard, remote_engine, store_dataset
 
 log = logging.getLogger("her2graph.web")
 
@@ -25,21 +25,25 @@ STATUS = {
     query_guard.QueryTooComplex: 400,
     query_guard.IriTooLong: 400,
     engine.QuerySyntaxError: 400,
+    engine.UnsupportedFunction: 400,
     protocol.ReadOnly: 403,
     query_guard.FederatedQueryRefused: 403,
     negotiation.NotAcceptable: 406,
     protocol.UnsupportedMediaType: 415,
     engine.TooManyResults: 422,
+    answer_cache.AnswerTooLarge: 422,
     engine.NotRepresentable: 406,
     engine.QueryTimeout: 503,
+    engine.QueryOutOfMemory: 503,
     engine.EngineBusy: 503,
     engine.EngineFailure: 500,
     remote_engine.QueryRefusedByStore: 400,
+    store_dataset.DatasetNotOverridable: 400,
     remote_engine.StoreUnreachable: 502,
     remote_engine.StoreFailure: 502,
 }
 """Status for each error kind. 403: refused by policy (read-only, no federation); 422: a valid query whose
-answer is larger than the service gives at once; 503: the query was stopped at its time limit, or no worker
+answer is larger than the service gives at once (rows or bytes); 503: the query was stopped at its time limit, or no worker
 was free (the only one worth retrying as is, hence Retry-After); 502: the store fronted with --store cannot
 be reached or failed."""
 

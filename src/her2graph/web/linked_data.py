@@ -29,6 +29,7 @@ from .app import service
 from .evidence_quotes import span_quote
 from .negotiation import CONTENT_TYPES, LINKED_DATA
 from .protocol import ProtocolError
+from .query_guard import MAX_IRI_LENGTH
 from .terms import label_of, local_path, term_view
 
 GRAPH_VIEW_ASSETS = Path(__file__).resolve().parent.parent / "static"
@@ -69,7 +70,7 @@ def named_graph(name: str) -> Response:
 def neighbourhood() -> Response:
     """The entity `iri` and its neighbours as Cytoscape.js elements (JSON), for the page's graph view."""
     iri = request.args.get("iri", "")
-    if local_path(iri) is None:
+    if local_path(iri) is None or not _is_iri(iri):
         abort(404)
     elements = service().neighbourhood(iri)
     if elements is None:
@@ -82,10 +83,19 @@ def neighbourhood() -> Response:
 @blueprint.route("/page")
 def page_of() -> Response:
     """A redirect to the page of `iri`, for IRIs this service serves only (no open redirect)."""
-    path = local_path(request.args.get("iri", ""))
-    if path is None:
+    iri = request.args.get("iri", "")
+    path = local_path(iri)
+    if path is None or not _is_iri(iri):  # not ours, or not an IRI (spaces, CR/LF: no header could carry it)
         abort(404)
     return redirect(path, 303)
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return len(text) <= MAX_IRI_LENGTH
 
 
 def _describe(iri: str) -> Response:

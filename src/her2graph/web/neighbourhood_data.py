@@ -24,12 +24,13 @@ _DESCRIBED = """SELECT ?s ?p ?o ?g WHERE {
   FILTER (?p IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, <http://www.w3.org/2000/01/rdf-schema#label>)
           || (isLiteral(?o) && STRSTARTS(STR(?p), "$h2g")))
 }"""
+# The constants come in by VALUES, not BIND: Virtuoso 7.2 fails to compile BIND of a constant next to GRAPH in
+# a UNION branch ("Internal error: sparp_gp_deprecate()"), and `serve --store` may front it (docs/virtuoso.md).
 _CLASSES = """SELECT ?s ?p ?o ?g WHERE {
-  { GRAPH ?g { ?s <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?o } FILTER (isIRI(?o))
-    BIND (<http://www.w3.org/2000/01/rdf-schema#subClassOf> AS ?p) }
+  { VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#subClassOf> } GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?o)) }
   UNION
-  { GRAPH ?g { ?s a <http://www.w3.org/2002/07/owl#Class> }
-    BIND (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> AS ?p) BIND (<http://www.w3.org/2002/07/owl#Class> AS ?o) }
+  { VALUES (?p ?o) { (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class>) }
+    GRAPH ?g { ?s ?p ?o } }
 }"""
 
 def neighbourhood_dataset(engine, iri: str) -> Dataset | None:

@@ -35,8 +35,6 @@ SCREEN_WORK_FACTOR = 20
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
-_CHAIN_KEYWORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER"}
-_OPERATORS = {"||", "&&", "!", "!=", "=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^"}
 _OPENING, _CLOSING = "{([", "})]"
 
 
@@ -69,6 +67,8 @@ class ScreenedQuery:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; None when the text has none (the engine's parser will say why)."""
     depth: int
     operators: int
+    volatile: bool = False
+    """Whether the answer may differ from one evaluation to the next (NOW, RAND, UUID, STRUUID, BNODE)."""
 
     @property
     def gives_graph(self) -> bool:
@@ -78,8 +78,8 @@ class ScreenedQuery:
 def screen_query(text: str, max_depth: int = MAX_NESTING_DEPTH, max_operators: int = MAX_OPERATORS) -> ScreenedQuery:
     """The query with its form, or a QueryError saying why it cannot be evaluated here."""
     code = unescape_codepoints(text)
-    reading = _Reading(code)
-    if reading.uses_service or _service_reachable(code, reading.ambiguous_starts):
+    reading = _Reading(code, max_depth)
+    if reading.uses_service or (reading.suspicious and _service_reachable(code, reading.ambiguous_starts)):
         raise FederatedQueryRefused(
             "this service does not evaluate SERVICE (federated queries): it never connects to other servers. "
             "Send that part of the query to the other endpoint yourself. (If 'service' is only part of a "
@@ -88,8 +88,8 @@ def screen_query(text: str, max_depth: int = MAX_NESTING_DEPTH, max_operators: i
         raise IriTooLong(f"the query has an IRI of {reading.longest_iri} characters; this service takes IRIs of "
                          f"at most {MAX_IRI_LENGTH}")
     if reading.max_depth > max_depth:
-        raise QueryTooDeep(f"the query nests groups or brackets {reading.max_depth} deep; this service accepts "
-                           f"at most {max_depth}")
+        raise QueryTooDeep(f"the query nests groups or brackets more than {max_depth} deep; this service "
+                           f"accepts at most {max_depth}")
     if reading.operators > max_operators:
         raise QueryTooComplex(f"the query has {reading.operators} UNION, OPTIONAL, MINUS, FILTER or operator "
                               f"signs; this service accepts at most {max_operators}: split it into several queries")
@@ -97,7 +97,7 @@ def screen_query(text: str, max_depth: int = MAX_NESTING_DEPTH, max_operators: i
         raise NotAQuery(f"this is a SPARQL Update ({reading.form}); this service is read-only and answers "
                         f"queries only (SELECT, ASK, CONSTRUCT, DESCRIBE)")
     form = reading.form if reading.form in QUERY_FORMS else None  # malformed: the parser will say how
-    return ScreenedQuery(text, form, reading.max_depth, reading.operators)
+    return ScreenedQuery(text, form, reading.max_depth, reading.operators, reading.volatile)
 
 
 _CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
@@ -111,70 +111,129 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT_ESCAPE.sub(replace, text)
 
 
-# The terminals that matter here (§19.8). Anything else is read one character at a time.
+# The terminals that matter here (§19.8), read in whole runs so that the Python work is per string, comment,
+# IRI or run of brackets, not per character or per word: a 1 MB query is read in a few C-speed passes.
 _NAME_CHARS = "A-Za-z0-9_\u00b7\u00c0-\U000effff"
-_TOKEN = re.compile(rf"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<variable>[?$][{_NAME_CHARS}]+)
-  | (?P<word>[{_NAME_CHARS}:%\\][{_NAME_CHARS}:%\\.\-]*(?<!\.))
-  | (?P<operator>\|\||&&|!=|<=|>=|\^\^|.)
+_LOCAL_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+"""PN_LOCAL_ESC (§19.8): inside a prefixed name, `ex:a\\#` and `ex:a\\'` are name characters, not a comment
+or a string."""
+_IRI_BODY = r'[^<>"{}|^`\\\x00-\x20]*>'
+_STRING = (r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+           r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+           r'|"[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*"'
+           r"|'[^'\\\n\r]*(?:\\.[^'\\\n\r]*)*'")
+_STRUCTURE = re.compile(rf"""
+    (?P<comment>\#[^\n\r]*)
+  | (?P<iri><{_IRI_BODY})
+  | (?P<string>{_STRING})
+  | (?P<brackets>[{{}}()\[\]]+)
+  | (?P<code>(?:[^"'\#<{{}}()\[\]\\]+|{_LOCAL_ESCAPE}|\\|<(?!{_IRI_BODY}))+)
+  | (?P<quote>["'])
 """, re.VERBOSE | re.DOTALL)
-_OPERAND_ENDS = ("variable", "string", "iri", "word")
+_WORD = rf"(?:[{_NAME_CHARS}:%]|{_LOCAL_ESCAPE})(?:[{_NAME_CHARS}:%.\-]|{_LOCAL_ESCAPE})*(?<!(?<!\\)\.)"
+_NAMES = re.compile(rf"[?$][{_NAME_CHARS}]+|(?:[{_NAME_CHARS}:%]+|{_LOCAL_ESCAPE})(?:[{_NAME_CHARS}:%.\-]+|{_LOCAL_ESCAPE})*")
+_FIRST_WORDS = re.compile(rf"[?$][{_NAME_CHARS}]*|{_WORD}")
+_BLANKED = re.compile(rf"(?P<escape>{_LOCAL_ESCAPE})|\#[^\n\r]*|<{_IRI_BODY}|{_STRING}", re.DOTALL)
+"""Comments, IRIs and strings, to blank out in one C-speed pass (escapes kept: `ex:a\\'` opens no string)."""
+_BRACKET = re.compile(r"[{}()\[\]]+")
+_LONG_IRI = re.compile(rf'<[^<>"{{}}|^`\\\x00-\x20]{{{MAX_IRI_LENGTH + 1},}}>')
+_CHAIN_WORDS = ("union", "optional", "minus", "filter")
+_OPERAND_END = re.compile(rf"(?:[{_NAME_CHARS}:%\-]|{_LOCAL_ESCAPE})\Z")
+"""The end of a run of code that may end an operand (a variable, a number, a name), so that a `<` after it
+may be a comparison."""
+_VOLATILE_NAMES = ("now", "rand", "uuid", "bnode")  # STRUUID contains UUID
+_VOLATILE = re.compile(r"(?:now|rand|uuid|bnode)(?:\s|#[^\n\r]*)*+\(")  # possessive: no backtracking
+"""SPARQL 1.1 Query §17.4: functions whose value differs between two evaluations (time, random, fresh
+identifiers), wherever the text has their name before `(` (also in strings: too often is harmless)."""
 
 
 class _Reading:
-    """One pass over the query as a SPARQL lexer reads it: depth, operators, form, and suspicious spots."""
+    """The query as a SPARQL lexer reads it: depth, operators, form, and the spots where readings differ.
 
-    def __init__(self, code: str):
-        self.max_depth = self.operators = self.longest_iri = 0
-        self.form: str | None = None
+    Most queries have no `service` outside names at all: then no reading can hold the keyword, and the text
+    is read in a few C-speed passes (comments, strings and IRIs blanked by one substitution, brackets
+    followed char by char). Only a query that has the word somewhere is read token by token, noting each
+    IRI that may also read as a comparison, for _service_reachable to follow.
+    """
+
+    def __init__(self, code: str, max_depth: int = MAX_NESTING_DEPTH):
+        self.max_depth = 0
         self.ambiguous_starts: list[int] = []
-        code_only: list[str] = []  # the query with comments, strings and IRIs blanked out, same length
+        self.suspicious = _service_in_code(code)
+        code_only = self._tokens(code, max_depth) if self.suspicious else _BLANKED.sub(r"\g<escape> ", code)
+        self.uses_service = self.suspicious and _service_in_code(code_only)
+        if not self.suspicious:
+            self._read_brackets("".join(_BRACKET.findall(code_only)), [], max_depth)
+        self.form = _first_word(code_only)
+        self.operators = _operator_count(code_only)
+        self.longest_iri = max((len(iri) - 2 for iri in _LONG_IRI.findall(code)), default=0)
+        lowered = code.lower()
+        self.volatile = any(name in lowered for name in _VOLATILE_NAMES) and _VOLATILE.search(lowered) is not None
+
+    def _tokens(self, code: str, max_depth: int) -> str:
+        """The code with each comment, string and IRI replaced by a space, read token by token."""
+        pieces: list[str] = []
         brackets: list[str] = []
-        previous: tuple[str | None, str] = (None, "")
-        position = 0
-        while position < len(code):
-            match = _TOKEN.match(code, position)
+        ends_operand = False  # whether the last token read may end an operand (comments do not count)
+        for match in _STRUCTURE.finditer(code):
             kind, value = match.lastgroup, match.group()
-            position = match.end()
-            if kind == "operator" and value in "\"'":  # an unterminated string: the parser will refuse the query
+            if kind == "quote":  # an unterminated string: the parser will refuse the query
                 break
-            code_only.append(" " * len(value) if kind in ("comment", "string", "iri") else value)
-            if kind in ("space", "comment"):
-                continue
+            pieces.append(" " if kind in ("comment", "string", "iri") else value)
             if kind == "iri":
-                self.longest_iri = max(self.longest_iri, len(value) - 2)
-            if kind == "iri" and brackets[-1:] == ["("] and _ends_operand(previous):
-                # `?a<b>` inside an expression may also read as `?a < b >`: look at that reading too.
-                self.ambiguous_starts.append(match.start() + 1)
-            elif kind == "word":
-                self._read_word(value)
-            elif kind == "operator" and value in _OPENING:
-                brackets.append(value)
-                self.max_depth = max(self.max_depth, len(brackets))
-            elif kind == "operator" and value in _CLOSING:
-                if brackets:
-                    brackets.pop()
-            elif kind == "operator" and value in _OPERATORS:
-                self.operators += 1
-            previous = (kind, value)
-        self.uses_service = _service_in_code("".join(code_only))
+                if brackets[-1:] == ["("] and ends_operand:
+                    # `?a<b>` inside an expression may also read as `?a < b >`: look at that reading too.
+                    self.ambiguous_starts.append(match.start() + 1)
+                ends_operand = True
+            elif kind == "string":
+                ends_operand = True
+            elif kind == "brackets":
+                self._read_brackets(value, brackets, max_depth)
+                if self.max_depth > max_depth:
+                    break
+                ends_operand = value[-1] in _CLOSING  # `)`, `]`, and `}` that ends EXISTS {…}
+            elif kind == "code":
+                text = value.rstrip()
+                if text:
+                    ends_operand = _OPERAND_END.search(text[-2:]) is not None
+        return "".join(pieces)
 
-    def _read_word(self, word: str) -> None:
-        keyword = word.upper()
-        if keyword in _CHAIN_KEYWORDS:
-            self.operators += 1
-        if self.form is None and ":" not in word and keyword not in ("PREFIX", "BASE"):
-            self.form = keyword
+    def _read_brackets(self, run: str, brackets: list[str], max_depth: int) -> None:
+        """Follow a run of brackets on the stack; stop once deeper than max_depth (the query is refused)."""
+        deepest = self.max_depth
+        for bracket in run:
+            if bracket in _OPENING:
+                brackets.append(bracket)
+                if len(brackets) > deepest:
+                    deepest = len(brackets)
+                    if deepest > max_depth:
+                        break
+            elif brackets:
+                brackets.pop()
+        self.max_depth = deepest
 
 
-def _ends_operand(previous: tuple[str | None, str]) -> bool:
-    kind, value = previous
-    return kind in _OPERAND_ENDS or value in (")", "]")
+def _operator_count(code_only: str) -> int:
+    """Operator signs and chain words (UNION, OPTIONAL, MINUS, FILTER), counted with str.count.
+
+    Two-character signs count once; `-` inside names (ex:a-b) is not a sign. Chain words are counted inside
+    names too (?filter): too many is the safe side of a cap.
+    """
+    stripped = _NAMES.sub(" ", code_only) if "-" in code_only else code_only
+    signs = sum(stripped.count(sign) for sign in "!=<>+-*/|^") + stripped.count("&&")
+    signs -= sum(stripped.count(pair) for pair in ("||", "!=", "<=", ">=")) + 2 * stripped.count("^^")
+    lowered = code_only.lower()
+    return signs + sum(lowered.count(word) for word in _CHAIN_WORDS)
+
+
+def _first_word(code: str) -> str | None:
+    """The query's first keyword after its prologue (PREFIX and BASE), upper-cased."""
+    for match in _FIRST_WORDS.finditer(code):
+        word = match.group()
+        if word[0] in "?$" or ":" in word or word.upper() in ("PREFIX", "BASE"):
+            continue
+        return word.upper()
+    return None
 
 
 _SERVICE = re.compile("service", re.IGNORECASE)
@@ -184,6 +243,8 @@ _PREFIXED_NAME_CHAR = re.compile(rf"[{_NAME_CHARS}:%\\.\-]")
 
 def _service_in_code(code: str) -> bool:
     """Whether `code` has the word SERVICE anywhere the parser could read it as the keyword."""
+    if "service" not in code.lower():
+        return False
     return any(not _inside_a_name(code, match.start()) for match in _SERVICE.finditer(code))
 
 
@@ -202,7 +263,7 @@ def _inside_a_name(code: str, start: int) -> bool:
     return False
 
 
-_PLAIN_CODE = re.compile(r"[^\"'#<]*")
+_PLAIN_CODE = re.compile(rf"(?:[^\"'#<\\]+|{_LOCAL_ESCAPE}|\\)*")
 _IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _LINE_END = re.compile(r"[\n\r]")
 _STRING_END = {

@@ -11,14 +11,24 @@ Virtuoso, GraphDB or QLever. The protections hold:
 - the answer is parsed and written again with pyoxigraph in the negotiated media type, so clients get the
   same formats whichever engine answers, and nothing the store sends is passed on unchecked.
 
-The store is asked by POST with the query as the body (SPARQL 1.1 Protocol §2.1.3), the request's dataset as
-default-graph-uri / named-graph-uri parameters, and the request's base IRI, when the query has a relative
-IRI, as a BASE declaration on the query's first line (the protocol has no parameter for it; a query's own
-BASE still applies after it; on the same line, so the store's error positions keep their line numbers).
+The store is asked by URL-encoded POST (SPARQL 1.1 Protocol §2.1.2: the query and the request's dataset as
+default-graph-uri / named-graph-uri, all in the body; every store takes this form, while Virtuoso never
+answers a POST of the bare query, §2.1.3), with the request's base IRI, when the query has a relative IRI,
+as a BASE declaration on the query's first line (the protocol has no parameter for it; a query's own BASE
+still applies after it; on the same line, so the store's error positions keep their line numbers).
 Asked without a dataset, the store must answer over the merge of the named graphs, as the in-process engine
 does: `her2graph push` loads the merge as the store's default graph; or the store presents the union of its
 named graphs (Oxigraph: `serve --union-default-graph`, which also overrides a query's FROM; Fuseki:
 `tdb2:unionDefaultGraph true`), where a triple stated in two graphs is then counted twice.
+
+A store with no default graph of its own (Virtuoso) is given the merge as a named graph (`push --merge-graph
+IRI`) and `merge_graph`: every query then goes with a whole dataset, and a request's dataset replaces the
+query's FROM even where the store would add the two together (store_dataset). An answer is read and
+written again by store_answer, which also maps Virtuoso's ways of answering. Virtuoso's time limit is
+mapped here: an answer it cut short at its limit (200 with X-SQL-State S1TAT, "anytime query") or its
+"S1T00" timeout error is our timeout, never passed on as if whole; and once its Server header has shown
+the store is Virtuoso, each query carries our limit as its `timeout` parameter. docs/virtuoso.md lists
+every difference and what cannot be mapped.
 
 Failures of the store are ours to name: its 400 is a 400 with its message (QueryRefusedByStore); no
 connection is StoreUnreachable; any other status, or an answer that does not parse, is StoreFailure.
@@ -32,15 +42,15 @@ import socket
 import threading
 import time
 import urllib.parse
-from itertools import islice
 
 import pyoxigraph
 
 from ..errors import Her2graphError, QueryError
-from ..namespaces import PREFIXES
-from .engine import GRAPH_DEFAULT, MAX_ROWS, QUERY_TIMEOUT, RESULTS_DEFAULT, Answer, NotRepresentable, \
-    QueryTimeout, TooManyResults
+from ..store_message import store_message
+from .engine import MAX_ROWS, QUERY_TIMEOUT, RESULTS_DEFAULT, Answer, QueryTimeout, TooManyResults
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query, unescape_codepoints
+from .store_answer import StoreFailure, graph_answer, is_rdf, results_answer
+from .store_dataset import dataset_to_send
 
 MAX_STORE_ANSWER_BYTES = 256 * 1024 * 1024
 """Most bytes read of one answer of the store."""
@@ -50,7 +60,13 @@ RESULTS_FROM_STORE = "application/sparql-results+json, application/sparql-result
 GRAPHS_FROM_STORE = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 """What the store is asked for: formats every SPARQL store writes and pyoxigraph reads exactly."""
 READ_CHUNK = 1 << 16
-STORE_MESSAGE_LENGTH = 500
+INCOMPLETE_ANSWER = "S1TAT"
+"""Virtuoso's X-SQL-State for an answer cut short at its own time limit ("anytime query")."""
+TIMED_OUT = b"Virtuoso S1T00 "
+"""How Virtuoso's error body starts when a query ran out of its time (SQL state S1T00) before any answer."""
+VIRTUOSO_SERVER = "Virtuoso/"
+"""The start of Virtuoso's Server header: once seen, each query tells it our time limit (its `timeout`
+parameter, in milliseconds), so that it stops working on a query we gave up on."""
 
 log = logging.getLogger("her2graph.remote")
 
@@ -63,26 +79,32 @@ class StoreUnreachable(Her2graphError):
     """No connection could be made to the store."""
 
 
-class StoreFailure(Her2graphError):
-    """The store answered with an error of its own, or with an answer that cannot be read."""
-
-
 class RemoteEngine:
     """A SPARQL 1.1 Protocol endpoint of another store, screened, timed and capped as the local engine."""
 
     def __init__(self, endpoint: str, timeout: float = QUERY_TIMEOUT, max_rows: int | None = MAX_ROWS,
                  max_depth: int = MAX_NESTING_DEPTH, max_operators: int = MAX_OPERATORS,
-                 max_answer_bytes: int = MAX_STORE_ANSWER_BYTES):
+                 max_answer_bytes: int = MAX_STORE_ANSWER_BYTES, merge_graph: str | None = None,
+                 named_graphs: tuple[str, ...] = ()):
         parts = urllib.parse.urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise Her2graphError(f"{endpoint!r} is not an http(s) URL of a SPARQL endpoint, such as "
                                  "http://localhost:7878/query")
+        if merge_graph is not None:
+            try:
+                pyoxigraph.NamedNode(merge_graph)
+            except ValueError:
+                raise Her2graphError(f"the store's merge graph {merge_graph!r} is not an absolute IRI, such as "
+                                     "https://w3id.org/her2graph/graph/merge") from None
         self.endpoint = endpoint
         self.timeout = timeout
         self.max_rows = max_rows
         self.max_depth = max_depth
         self.max_operators = max_operators
         self.max_answer_bytes = max_answer_bytes
+        self.merge_graph = merge_graph
+        self.named_graphs = tuple(named_graphs)
+        self._store_is_virtuoso = False
         self._connections = _Connections(parts)
 
     def prepare(self, text: str) -> ScreenedQuery:
@@ -97,14 +119,18 @@ class RemoteEngine:
             raise TypeError("evaluate() takes a query from prepare()")
         limit = self.timeout if timeout is None else timeout
         text = f"BASE <{base_iri}> {query.text}" if base_iri and has_relative_iri(query.text) else query.text
-        parameters = [("default-graph-uri", iri) for iri in default_graph_uris] + \
-                     [("named-graph-uri", iri) for iri in named_graph_uris]
+        text, default, named = dataset_to_send(text, tuple(default_graph_uris), tuple(named_graph_uris),
+                                               self.merge_graph, self.named_graphs)
+        parameters = [("query", text)] + [("default-graph-uri", iri) for iri in default] + \
+                     [("named-graph-uri", iri) for iri in named]
+        if self._store_is_virtuoso:
+            parameters.append(("timeout", str(max(1, int(limit * 1000)))))
         accept = GRAPHS_FROM_STORE if query.gives_graph else RESULTS_FROM_STORE
-        body, content_type = self._exchange(text, parameters, accept, limit)
+        body, content_type = self._exchange(parameters, accept, limit)
         most = self.max_rows if capped else None
-        if query.gives_graph or _is_rdf(content_type):
-            return _graph_answer(body, content_type, media_type, most)
-        return _results_answer(body, content_type, media_type, most)
+        if query.gives_graph or is_rdf(content_type):
+            return graph_answer(body, content_type, media_type, most)
+        return results_answer(body, content_type, media_type, most, ask=query.form == "ASK")
 
     def select(self, text: str, timeout: float | None = None) -> list[dict]:
         """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
@@ -130,15 +156,17 @@ class RemoteEngine:
     def close(self) -> None:
         self._connections.close_all()
 
-    def _exchange(self, text: str, parameters: list, accept: str, limit: float) -> tuple[bytes, str]:
+    def _exchange(self, parameters: list, accept: str, limit: float) -> tuple[bytes, str]:
         deadline = time.monotonic() + limit
-        target = self._connections.path
-        if parameters:
-            target += ("&" if "?" in target else "?") + urllib.parse.urlencode(parameters)
-        headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        form = urllib.parse.urlencode(parameters).encode("ascii")
         try:
-            status, reason, content_type, body = self._connections.post(target, text.encode("utf-8"), headers,
-                                                                        deadline, self.max_answer_bytes)
+            status, reason, response_headers, body = self._connections.post(
+                self._connections.path, form, headers, deadline, self.max_answer_bytes)
+            self._store_is_virtuoso = response_headers.get("Server", "").startswith(VIRTUOSO_SERVER)
+            if response_headers.get("X-SQL-State", "").strip() == INCOMPLETE_ANSWER or \
+                    (status >= 500 and body.lstrip().startswith(TIMED_OUT)):
+                raise TimeoutError
         except TimeoutError:
             raise QueryTimeout(f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, "
                                "more specific patterns) or split it") from None
@@ -152,11 +180,11 @@ class RemoteEngine:
             raise StoreFailure(f"the exchange with the SPARQL store at {self.endpoint} broke off "
                                f"({type(error).__name__}: {_one_line(error)})") from None
         if status == 400:
-            raise QueryRefusedByStore(f"the store refused the query: {_store_message(body)}")
+            raise QueryRefusedByStore(f"the store refused the query: {store_message(body)}")
         if status != 200:
             raise StoreFailure(f"the SPARQL store at {self.endpoint} answered {status} {reason}: "
-                               f"{_store_message(body)}")
-        return body, content_type
+                               f"{store_message(body)}")
+        return body, response_headers.get("Content-Type", "")
 
 
 _IRIREF = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
@@ -216,7 +244,7 @@ class _Connections:
             chunks.append(chunk)
         if response.will_close:
             self._drop()
-        return response.status, response.reason, response.headers.get("Content-Type", ""), b"".join(chunks)
+        return response.status, response.reason, response.headers, b"".join(chunks)
 
     def _connection(self, timeout: float) -> http.client.HTTPConnection:
         connection = getattr(self._local, "connection", None)
@@ -254,65 +282,6 @@ def _remaining(deadline: float) -> float:
     if left <= 0:
         raise TimeoutError
     return left
-
-
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-
-
-def _media_type(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def _is_rdf(content_type: str) -> bool:
-    media_type = _media_type(content_type)
-    return pyoxigraph.QueryResultsFormat.from_media_type(media_type) is None and \
-        pyoxigraph.RdfFormat.from_media_type(media_type) is not None
-
-
-def _results_answer(body: bytes, content_type: str, media_type: str | None, most: int | None) -> Answer:
-    source = pyoxigraph.QueryResultsFormat.from_media_type(_media_type(content_type))
-    target_type = media_type if media_type and pyoxigraph.QueryResultsFormat.from_media_type(media_type) \
-        else RESULTS_DEFAULT
-    target = pyoxigraph.QueryResultsFormat.from_media_type(target_type)
-    if source is None:
-        raise StoreFailure(f"the store answered a SELECT or ASK query with {content_type or 'no Content-Type'}, "
-                           "not SPARQL results")
-    try:
-        results = pyoxigraph.parse_query_results(body, format=source)
-        if most is not None and not isinstance(results, pyoxigraph.QueryBoolean) and \
-                sum(1 for _ in islice(results, most + 1)) > most:
-            raise TooManyResults(f"the answer has more than {most} rows, the most this service gives at once: "
-                                 "add LIMIT (and OFFSET to page through it)")
-        results = pyoxigraph.parse_query_results(body, format=source)
-        return Answer(results.serialize(format=target), target_type)
-    except SyntaxError as error:
-        raise StoreFailure(f"the store's answer is not valid {content_type}: {_one_line(error)}") from None
-
-
-def _graph_answer(body: bytes, content_type: str, media_type: str | None, most: int | None) -> Answer:
-    source = pyoxigraph.RdfFormat.from_media_type(_media_type(content_type))
-    target_type = media_type if media_type and pyoxigraph.RdfFormat.from_media_type(media_type) else GRAPH_DEFAULT
-    target = pyoxigraph.RdfFormat.from_media_type(target_type)
-    if source is None:
-        raise StoreFailure(f"the store answered a CONSTRUCT or DESCRIBE query with "
-                           f"{content_type or 'no Content-Type'}, not RDF")
-    try:
-        if most is not None and sum(1 for _ in islice(pyoxigraph.parse(body, format=source), most + 1)) > most:
-            raise TooManyResults(f"the answer has more than {most} rows, the most this service gives at once: "
-                                 "add LIMIT (and OFFSET to page through it)")
-        triples = pyoxigraph.parse(body, format=source)
-        try:
-            return Answer(pyoxigraph.serialize(triples, format=target, prefixes=_PREFIXES), target_type)
-        except (ValueError, OSError) as error:
-            raise NotRepresentable(f"the answer cannot be written as {target_type}: {_one_line(error)}; "
-                                   "ask for text/turtle or application/n-triples") from None
-    except SyntaxError as error:
-        raise StoreFailure(f"the store's answer is not valid {content_type}: {_one_line(error)}") from None
-
-
-def _store_message(body: bytes) -> str:
-    text = _one_line(body.decode("utf-8", "replace"))
-    return text[:STORE_MESSAGE_LENGTH] + ("…" if len(text) > STORE_MESSAGE_LENGTH else "") or "(no message)"
 
 
 def _one_line(error) -> str:

@@ -9,13 +9,16 @@ docs/performance.md). The key is exactly those request parts, so nothing the app
 is ever replayed; anything else (other paths and methods, bodies without a Content-Length or over the app's
 limit, errors, the service description) goes to the app every time.
 
-Replayed responses share the answer cache's budget: the kept bytes of both stay within ANSWER_CACHE_MB.
+Replayed responses share the answer cache's budget: the kept bytes of both stay within ANSWER_CACHE_MB, and
+every byte a replayed response keeps is counted (its key: body, query string, Accept, Host and the rest;
+its headers; its content). A request whose key takes more than LONGEST_KEY bytes (a long query string or
+header) is answered by the app and not kept, so such requests cannot fill the memory with keys.
 """
 from __future__ import annotations
 
 import io
 
-from .answer_cache import MAX_SHARE, BoundedLru
+from .answer_cache import LONGEST_KEY, MAX_SHARE, BoundedLru, kept_size
 
 ENDPOINT_PATH = "/sparql"
 REQUEST_PARTS = ("REQUEST_METHOD", "QUERY_STRING", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_CONTENT_ENCODING",
@@ -40,6 +43,8 @@ class ResponseReplay:
             return self.app(environ, start_response)
         environ["wsgi.input"] = io.BytesIO(body)
         key = (body, *(environ.get(part) for part in REQUEST_PARTS))
+        if kept_size(*key) > LONGEST_KEY:
+            return self.app(environ, start_response)
         kept = self.responses.get(key)
         if kept is not None:
             headers, content = kept
@@ -61,10 +66,11 @@ class ResponseReplay:
             if hasattr(chunks, "close"):
                 chunks.close()
         headers = given.get("headers", [])
-        if given.get("status", "").startswith("200 ") and any(name == CACHE_HEADER for name, _ in headers) \
-                and len(content) <= self.responses.max_size // MAX_SHARE:
+        if given.get("status", "").startswith("200 ") and any(name == CACHE_HEADER for name, _ in headers):
             replayed = [(name, "hit" if name == CACHE_HEADER else value) for name, value in headers]
-            self.responses.put(key, (replayed, content), len(content) + len(key[0]) + 512)
+            size = kept_size(*key, *(part for header in replayed for part in header), content)
+            if size <= self.responses.max_size // MAX_SHARE:
+                self.responses.put(key, (replayed, content), size)
         return [content]
 
 

@@ -19,10 +19,12 @@ MAX_MATCHES = 50
 
 blueprint = Blueprint("search", __name__)
 
-_MATCHES = f"""SELECT ?thing (SAMPLE(?name) AS ?label) WHERE {{
+# Grouped in a subquery, ordered outside it: Virtuoso refuses ORDER BY on an aggregate's alias in the same
+# query ("used in the result set outside aggregate"), and `serve --store` may front it (docs/virtuoso.md).
+_MATCHES = f"""SELECT ?thing ?label WHERE {{ {{ SELECT ?thing (SAMPLE(?name) AS ?label) WHERE {{
   ?thing <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?name
   FILTER (isIRI(?thing) && STRSTARTS(STR(?thing), "{BASE}") && CONTAINS(LCASE(STR(?name)), LCASE($words)))
-}} GROUP BY ?thing ORDER BY STRLEN(STR(?label)) LCASE(STR(?label)) LIMIT {MAX_MATCHES * 2}"""
+}} GROUP BY ?thing }} }} ORDER BY STRLEN(STR(?label)) LCASE(STR(?label)) LIMIT {MAX_MATCHES * 2}"""
 
 
 @blueprint.route("/search")

@@ -2,6 +2,7 @@
 
 SIGINT (Ctrl-C) and SIGTERM (what service managers and containers send) both end the server loop; the
 request threads are shut down and the query workers stopped before the process exits with status 0.
+What one client may hold (connections, time to send a request) is bounded by connection_bounds.
 """
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import time
 
 import waitress
 
+from .connection_bounds import MAX_CLIENT_CONNECTIONS, REQUEST_READ_SECONDS, bounded_channel_class, install
+
 log = logging.getLogger("her2graph.access")
-BODY_SLACK = 64 * 1024
-"""waitress refuses bodies this much over the app's own limit, so the app's 413 (with its reason) comes first."""
 LOGGED_TARGET_LENGTH = 300
 CONNECTION_LIMIT = 500
 """Open client connections at once (waitress' default, 100, is easily held by idle keep-alive clients)."""
@@ -47,12 +48,15 @@ class RequestLog:
                      time.perf_counter() - started)
 
 
-def serve(app, host: str, port: int, threads: int, max_body: int, on_listening=print) -> None:
+def serve(app, host: str, port: int, threads: int, max_body: int, on_listening=print,
+          max_client_connections: int = MAX_CLIENT_CONNECTIONS,
+          request_read_seconds: float = REQUEST_READ_SECONDS) -> None:
     """Serve `app` until SIGINT or SIGTERM; `on_listening` gets the URL once the socket is bound."""
     server = waitress.create_server(RequestLog(app), host=host, port=port, threads=threads,
-                                    max_request_body_size=max_body + BODY_SLACK, ident="her2graph",
+                                    max_request_body_size=max_body + 1, ident="her2graph",
                                     expose_tracebacks=False, connection_limit=CONNECTION_LIMIT,
                                     channel_timeout=IDLE_CONNECTION_SECONDS)
+    install(server, bounded_channel_class(max_body, max_client_connections, request_read_seconds))
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         for listen_host, listen_port in _addresses(server):

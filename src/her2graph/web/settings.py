@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from . import answer_cache, engine, query_guard
+from . import answer_cache, connection_bounds, engine, query_guard
 
 ENV_PREFIX = "HER2GRAPH_"
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
@@ -53,6 +53,11 @@ SERVER_OPTIONS = (
     Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
     Option("CACHE_DIR", None, str, "folder of validated builds of the graph, reused while the inputs are "
            "unchanged; made if missing", "DIR", "$XDG_CACHE_HOME/her2graph, else ~/.cache/her2graph"),
+    Option("MAX_CLIENT_CONNECTIONS", connection_bounds.MAX_CLIENT_CONNECTIONS, int,
+           "connections one client address may hold open at once; more are answered 503 (raise it behind a "
+           "reverse proxy, whose address every request comes from)", "N"),
+    Option("REQUEST_READ_SECONDS", connection_bounds.REQUEST_READ_SECONDS, float,
+           "seconds a client has to send a whole request from its first byte; slower is answered 408", "SECONDS"),
 )
 APP_OPTIONS = (
     Option("QUERY_TIMEOUT", engine.QUERY_TIMEOUT, float,
@@ -60,6 +65,8 @@ APP_OPTIONS = (
     Option("MAX_ROWS", engine.MAX_ROWS, int,
            "most rows (solutions or triples) in one answer; more is refused with 422", "ROWS"),
     Option("MAX_BODY", 1_048_576, int, "largest request body in bytes; larger is refused with 413", "BYTES"),
+    Option("MAX_ANSWER_BYTES", answer_cache.MAX_ANSWER_BYTES, int,
+           "largest answer in bytes; larger is refused with 422", "BYTES"),
     Option("WORKERS", engine.WORKERS, int, "query worker processes (queries evaluated at once)", "N"),
     Option("WORKER_MEMORY_MB", engine.WORKER_MEMORY_MB, int, "address space of one query worker, in MiB", "MIB"),
     Option("MAX_NESTING", query_guard.MAX_NESTING_DEPTH, int,
@@ -72,6 +79,10 @@ APP_OPTIONS = (
     Option("STORE", None, str, "front another SPARQL 1.1 store at this query URL instead of the in-process "
            "engine (its default graph should be the merge of the named graphs, as `her2graph push` leaves it; "
            "no answers are kept)", "URL", "none: the in-process engine"),
+    Option("STORE_MERGE_GRAPH", None, str, "with --store: the named graph holding the merge, as `her2graph push "
+           "--merge-graph IRI` leaves it, for a store with no default graph of its own (Virtuoso); every query "
+           "then goes with a whole dataset: that graph as default, ours as named graphs", "IRI",
+           "none: the store's own default graph"),
     Option("NOOP_ENDPOINT", False, boolean, "also answer /benchmark/noop with a constant body (the HTTP "
            "stack's ceiling, for her2graph benchmark)", None),
 )
