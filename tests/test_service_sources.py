@@ -174,8 +174,9 @@ def test_void_names_each_source_document_as_the_graph_does(served):
         assert (document, RDF.type, H2G.SourceDocument) in void
 
 
-def test_the_query_page_lists_each_source_with_its_counts_and_a_link_to_its_page(served):
-    page = parsed(served.url + "/")
+@pytest.mark.parametrize("path", ["/", "/void"], ids=["query page", "VoID page"])
+def test_the_page_lists_each_source_with_its_counts_and_a_link_to_its_page(served, path):
+    page = parsed(served.url + path)
     table = page.by_id["sources"]
     for document, expected in served.sources.items():
         assert (page_path(document), expected.label) in page.links
