@@ -19,6 +19,8 @@ from . import __version__
 from .errors import Her2graphError
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_LOCATE_SOURCE = "her2-resistance-review"
+"""The source `her2graph locate` searches unless --source names another."""
 
 
 class _OneLineErrorParser(argparse.ArgumentParser):
@@ -96,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", help="print the code-point offsets of a phrase in the source text "
                                                 "(for curators writing spans)")
     locate.add_argument("phrase")
+    locate.add_argument("--source", metavar="ID", default=DEFAULT_LOCATE_SOURCE,
+                        help=f"the source's id in evidence/sources.tsv (default: {DEFAULT_LOCATE_SOURCE})")
     locate.set_defaults(handler=_locate)
 
     curate = commands.add_parser("curate", help="compile evidence files (evidence/*.yaml) into the graph's facts "
@@ -324,10 +328,14 @@ def _stats(args) -> int:
 def _locate(args) -> int:
     from .dataset import merged_graph
     from .namespaces import H2R
-    from .provenance import source_document, source_of
+    from .provenance import source_documents, source_of
 
     graph = merged_graph(_load())
-    source, document = source_of(graph), source_document(graph)[0]
+    document = H2R[args.source]
+    if document not in source_documents(graph):
+        known = ", ".join(str(known)[len(H2R):] for known in source_documents(graph))
+        raise Her2graphError(f"the graph has no source {args.source!r} (sources: {known})")
+    source = source_of(graph, document=document)
     matches = source.locate(args.phrase)
     if not matches:
         raise Her2graphError(f"the phrase does not occur in {source.path.name}")
