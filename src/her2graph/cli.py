@@ -345,12 +345,20 @@ def _locate(args) -> int:
 
 
 def _curate(args) -> int:
-    from .curate import compile_evidence, evidence_files, outputs, write_outputs
+    from .curate import compile_evidence, evidence_files, outputs, reconciliation_output, write_outputs
 
     files = args.files or evidence_files()
     if not files:
         raise Her2graphError("no evidence file given and none in evidence/")
     found = outputs(compile_evidence(files), out_dir=args.out)
+    if args.out is None and not args.check:
+        written = write_outputs(found)  # the comparisons are computed from the graph as now written
+        written += write_outputs([reconciliation_output()])
+        for path in written:
+            print(f"wrote {path}")
+        return EXIT_OK
+    if args.out is None:
+        found.append(reconciliation_output())
     if args.check:
         stale = [output.path for output in found if not output.path.exists() or output.path.read_bytes() != output.content]
         for path in stale:
