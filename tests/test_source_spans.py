@@ -19,7 +19,11 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from her2graph.errors import SourceTextError
 from her2graph.namespaces import H2G, H2R, OBO, OBOINOWL
 from her2graph.provenance import source_document, source_documents, spans
-from her2graph.quote_claims import interval_printed, p_value_printed, unit_printed
+# The wording rules (citation markers, significance, favour, analysis kind, hedging) are quote_claims', which
+# `her2graph curate` applies at compile time: one definition, checked here over the served graph.
+from her2graph.quote_claims import (ANALYSIS_KIND_WORDS, CERTAINTY_CUES, FAVOURING_WORDS, HEDGES,
+                                    SIGNIFICANCE_WORDS, SUGGESTIONS, arm_names, cited_numbers, interval_printed,
+                                    p_value_printed, unit_printed)
 from her2graph.source_registry import read_registry
 from her2graph.source_text import normalise_space
 
@@ -37,17 +41,6 @@ NAMED_LINKS = (H2G.onEndpoint, H2G.analysedEndpoint, H2G.aboutDrug, H2G.involves
 # The names of a thing: its label and its synonyms, exact or scoped.
 NAME_PROPERTIES = (RDFS.label, SKOS.altLabel, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
                    OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym)
-# A citation marker follows a word (or a closing parenthesis) and a punctuation mark without a space:
-# "levels.22", "HER3,2731", "P = 0.08).55". The copy of the review lost the dashes of ranges ("2731" is
-# 27 to 31); "47-53" kept its dash.
-CITATION_MARKER = re.compile(r"(?:[A-Za-z][A-Za-z0-9+\-]*|\))[.;,](\d+(?:[,\u2013-]\d+)*)(?=\s|$)")
-SIGNIFICANCE_WORDS = {H2R["stated-significant"]: re.compile(r"(?<!non-)\bsignificant(ly)?\b"),
-                      H2R["stated-non-significant-trend"]: re.compile(r"\btrend\b")}
-FAVOURING_WORDS = re.compile(r"\bfavou?red\b|\badvantage\b|\bimproved\b|\bdecreased\b")
-ANALYSIS_KIND_WORDS = {H2R["interim-analysis"]: "interim", H2R["final-analysis"]: "final"}
-HEDGES = re.compile(r"\b(might|may|potential|possibl[ey]|could)\b")
-SUGGESTIONS = re.compile(r"\b(suggested|preliminary)\b")
-CERTAINTY_CUES = {H2R["certainty-hedged"]: HEDGES, H2R["certainty-suggested"]: SUGGESTIONS}
 UNIT_WORDS = {OBO.UO_0000035: "month", OBO.UO_0000034: "week"}
 P_SIGNS = {H2R["p-less-than"]: "<", H2R["p-equals"]: "="}
 
@@ -219,21 +212,6 @@ def _names(graph, node):
     return [str(name) for prop in NAME_PROPERTIES for name in graph.objects(node, prop)]
 
 
-def cited_numbers(text):
-    """The reference numbers the citation markers of `text` cite."""
-    numbers = set()
-    for marker in CITATION_MARKER.findall(text):
-        for part in marker.split(","):
-            if "-" in part or "\u2013" in part:
-                first, last = re.split("[-\u2013]", part)
-                numbers.update(range(int(first), int(last) + 1))
-            elif len(part) == 4 and int(part[:2]) < int(part[2:]):  # a range whose dash was lost
-                numbers.update(range(int(part[:2]), int(part[2:]) + 1))
-            else:
-                numbers.add(int(part))
-    return numbers
-
-
 def test_citation_markers_are_read_as_the_review_prints_them():
     assert cited_numbers("occur at three levels.22 The first") == {22}
     assert cited_numbers("activation of HER3,2731 aberrant") == {27, 28, 29, 30, 31}
@@ -266,21 +244,9 @@ def test_the_favoured_arm_of_a_statement_is_named_in_its_span_as_favoured(graph,
     missing = []
     for statement, text in span_text.items():
         for arm in graph.objects(statement, H2G.favoursArm):
-            if not FAVOURING_WORDS.search(text) or not any(name.lower() in text.lower() for name in _arm_names(graph, arm)):
-                missing.append((str(statement), str(arm), _arm_names(graph, arm)))
+            if not FAVOURING_WORDS.search(text) or not any(name.lower() in text.lower() for name in arm_names(graph, arm)):
+                missing.append((str(statement), str(arm), arm_names(graph, arm)))
     assert missing == []
-
-
-def _arm_names(graph, arm):
-    """An arm is named by its own names, its regimen's, or a drug its regimen gives and no other arm of its
-    trial does ("with lapatinib therapy" names the lapatinib arm of a lapatinib-versus-control trial)."""
-    regimen = graph.value(arm, H2G.receivesRegimen)
-    names = _names(graph, arm) + _names(graph, regimen)
-    others = {drug for other in graph.subjects(H2G.armOf, graph.value(arm, H2G.armOf)) if other != arm
-              for drug in graph.objects(graph.value(other, H2G.receivesRegimen), H2G.includesDrug)}
-    for drug in set(graph.objects(regimen, H2G.includesDrug)) - others:
-        names += _names(graph, drug)
-    return names
 
 
 def test_the_analysis_kind_of_a_result_is_in_its_span(graph, span_text):

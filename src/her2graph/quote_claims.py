@@ -109,7 +109,7 @@ def _unworded(graph: Graph, statement: URIRef, quoted: str) -> list[Unprinted]:
         if wording in SIGNIFICANCE_WORDS and not SIGNIFICANCE_WORDS[wording].search(quoted):
             problems.append(Unprinted(statement, H2G.statedSignificance, f"the wording {SIGNIFICANCE_WORDS[wording].pattern!r}"))
     for arm in graph.objects(statement, H2G.favoursArm):
-        names = _arm_names(graph, arm)
+        names = arm_names(graph, arm)
         if not FAVOURING_WORDS.search(quoted) or not any(name.lower() in quoted.lower() for name in names):
             problems.append(Unprinted(statement, H2G.favoursArm, "a word of favour (favoured, improved, advantage, "
                                       f"decreased) and the arm's name ({' or '.join(repr(n) for n in names[:3])})"))
@@ -131,7 +131,7 @@ def _unworded(graph: Graph, statement: URIRef, quoted: str) -> list[Unprinted]:
     return problems
 
 
-def _arm_names(graph: Graph, arm: URIRef) -> list[str]:
+def arm_names(graph: Graph, arm: URIRef) -> list[str]:
     """An arm's names, its regimen's, or a drug its regimen gives and no other arm of its trial does."""
     regimen = graph.value(arm, H2G.receivesRegimen)
     names = _names(graph, arm) + _names(graph, regimen)
