@@ -154,15 +154,18 @@ def _syscalls(pid: int) -> set[str]:
     return found
 
 
-def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path):
+@pytest.mark.parametrize("worker_store", ["disk", "memory"])
+def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path, worker_store):
     from her2graph.store_cache import built_store
     from service_process import ServiceProcess
 
     cache = tmp_path / "cache"
     cache.mkdir()
     build = built_store()  # the build of the shipped graph (made once per machine), copied: no validation here
-    shutil.copy(build.nquads, cache / build.nquads.name)
+    for part in build.nquads.parent.glob(f"{build.digest}.*"):
+        (shutil.copytree if part.is_dir() else shutil.copy)(part, cache / part.name)
     running = ServiceProcess(env={"HER2GRAPH_CACHE_DIR": str(cache), "HER2GRAPH_WORKERS": "2",
+                                  "HER2GRAPH_WORKER_STORE": worker_store,
                                   "HER2GRAPH_QUERY_TIMEOUT": "20"}, log_path=tmp_path / "serve.log")
     try:
         assert running.url, running.log
@@ -173,8 +176,8 @@ def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder
                                  headers={"Content-Type": "application/sparql-query"}, timeout=30)
 
         assert ask().status_code == 200
-        for evicted in cache.glob("*.nq"):
-            evicted.unlink()  # what another service sharing the folder does when it keeps only its newest builds
+        for evicted in cache.glob(f"{build.digest}.*"):  # what another service sharing the folder does when
+            (shutil.rmtree if evicted.is_dir() else os.unlink)(evicted)  # it keeps only its newest builds
         for pid in running.worker_pids():  # the store holder and every worker
             os.kill(pid, signal.SIGKILL)
         answers = [ask() for _ in range(3)]
