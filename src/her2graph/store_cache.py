@@ -250,6 +250,7 @@ def _build(root: Path, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     report = report_graph_of(findings, shapes).serialize(format="nt", encoding="utf-8")
     nquads = _written(path, lambda temporary: data.store.dump(temporary, format=pyoxigraph.RdfFormat.N_QUADS))
+    del data  # the validation store (1 GiB at a million triples) goes before RocksDB's bulk load takes as much
     _written(_report_path(path), lambda temporary: Path(temporary).write_bytes(report))
     written_store = _written_store(store_path(path), path)
     _keep_copies(root, files, path.parent)

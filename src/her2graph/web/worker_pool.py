@@ -49,7 +49,8 @@ log = logging.getLogger("her2graph.engine")
 WORKER_STACK_BYTES = 256 * 1024 * 1024
 """Stack of the thread that runs queries in a worker: deep queries need far more than the 8 MiB default."""
 HOLDER_START_SECONDS = 600
-"""How long the store holder may take to load the store (a million triples: about 15 s)."""
+"""How long the store holder may take to be ready: with an in-memory store, to load it (a million triples: 10 to
+13 CPU-seconds, several times that on a loaded machine); with an on-disk store it loads nothing (milliseconds)."""
 FORK_SECONDS = 30
 RENEW_CHECK_EVERY = 32
 """A worker's own memory is looked at after every this many answers (reading it costs about a millisecond
@@ -163,7 +164,8 @@ class _Worker:
 class WorkerPool:
     """`size` workers forked from one store holder; a worker that is stopped or dies is replaced.
 
-    The workers share the holder's pages only until they write to them, and Oxigraph's in-memory store
+    Workers over an on-disk store share it through the page cache and are never renewed. Over an in-memory
+    store, the workers share the holder's pages only until they write to them, and Oxigraph's in-memory store
     writes as it reads (reference counts of the entries a query walks), so a page a query touched becomes
     the worker's own copy: after a scan of the whole store a worker holds most of it again. So a worker
     whose own memory passes RENEW_PRIVATE_SHARE of the holder's is renewed after its answer: a fresh fork
