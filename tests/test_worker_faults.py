@@ -178,14 +178,24 @@ def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder
         assert ask().status_code == 200
         for evicted in cache.glob(f"{build.digest}.*"):  # what another service sharing the folder does when
             (shutil.rmtree if evicted.is_dir() else os.unlink)(evicted)  # it keeps only its newest builds
-        for pid in running.worker_pids():  # the store holder and every worker
+        killed = running.worker_pids()  # the store holder and every worker
+        for pid in killed:
             os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: not any(_running(pid) for pid in killed), 10)  # dead while idle, not later
         answers = [ask() for _ in range(3)]
         assert [answer.status_code for answer in answers] == [200] * 3, running.log
         assert wait_until(lambda: requests.get(running.url + "/health", timeout=5).status_code == 200, 30)
         assert "FileNotFoundError" not in running.log
     finally:
         running.stop()
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` exists and has not ended (a zombie has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def test_a_worker_whose_reads_made_the_store_its_own_copy_is_renewed_and_shares_it_again(tmp_path, monkeypatch):
