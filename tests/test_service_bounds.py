@@ -161,3 +161,23 @@ def test_an_answer_over_the_byte_cap_is_422_with_advice(tmp_path):
         page = requests.get(service.url + "/resource/lapatinib", headers={"Accept": "text/html"})
         assert page.status_code == 200  # the service's own pages are not capped
 
+
+
+# ---------------------------------------------------------------- the worker's memory cap
+
+def test_a_query_past_the_worker_memory_cap_is_503_naming_the_cap_and_its_option(tmp_path):
+    """Sorting 13 million rows needs far more than 700 MiB: the worker's allocation fails at its cap (Oxigraph
+    aborts then). Before the cap's failure was told from a crash, this was a plain 500. Takes some seconds:
+    the worker has to fill its memory first."""
+    values = " ".join(str(number) for number in range(60))
+    query = (f"SELECT ?a ?b ?c ?d {{ VALUES ?a {{{values}}} VALUES ?b {{{values}}} VALUES ?c {{{values}}} "
+             f"VALUES ?d {{{values}}} }} ORDER BY DESC(?a) LIMIT 1")  # 13 million rows to sort
+    with running_service("--worker-memory-mb", "700", "--query-timeout", "60",
+                         log_path=tmp_path / "serve.log") as service:
+        started = time.monotonic()
+        response = requests.get(service.url + "/sparql", params={"query": query}, timeout=120)
+        print(f"answered {response.status_code} after {time.monotonic() - started:.1f} s")
+        assert response.status_code == 503, response.text
+        assert "700 MiB" in response.text and "--worker-memory-mb" in response.text, response.text
+        assert "Retry-After" not in response.headers  # the same query would fail the same way
+        assert requests.get(service.url + "/sparql", params={"query": "ASK {}"}, timeout=60).status_code == 200

@@ -54,7 +54,7 @@ def test_a_build_holds_the_named_graphs_and_their_merge_as_default_graph(first_b
 def test_a_changed_data_file_is_validated_and_built_again(first_build, tmp_path):
     root, cache, build = first_build
     changed = data_copy(tmp_path / "changed")
-    facts = changed / "graph" / "facts" / "drugs.ttl"
+    facts = changed / "graph" / "facts" / "her2-resistance-review.ttl"
     facts.write_text(facts.read_text() + "\n# a comment changes the bytes, hence the digest\n")
     rebuilt = built_store(changed, cache)
     assert not rebuilt.reused and rebuilt.digest != build.digest

@@ -24,8 +24,8 @@ FIRST_START_SECONDS = 60.0
 CACHED_START_SECONDS = 5.0
 PEAK_MEMORY_BYTES = 3 * 1024 ** 3
 TARGET_SIZE = "1m"
-EDITED_FILES = ("graph/facts/synthetic.ttl", "graph/facts/trials.ttl")
-"""The file a one-file change edits: the synthetic facts, or the shipped trials."""
+EDITED_FILES = ("graph/facts/synthetic.ttl", "graph/facts/her2-resistance-review.ttl")
+"""The file a one-file change edits: the synthetic facts, or the shipped review's facts."""
 EDIT = ('\n<https://w3id.org/her2graph/resource/benchmark-edit> '
         '<http://www.w3.org/2000/01/rdf-schema#seeAlso> <{node}> .\n')
 SAMPLE_SECONDS = 0.1

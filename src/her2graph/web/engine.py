@@ -35,7 +35,7 @@ from ..errors import Her2graphError, QueryError
 from ..oxigraph_store import store_from_build, store_from_nquads
 from .graph_serialisation import ordered_graph
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
-from .worker_pool import WorkerFailure, WorkerPool, WorkersBusy, WorkerStopped, holder_main
+from .worker_pool import WorkerFailure, WorkerOutOfMemory, WorkerPool, WorkersBusy, WorkerStopped, holder_main
 
 QUERY_TIMEOUT = 5.0
 """Seconds a query may run (parse, evaluation and serialisation) before its worker is stopped."""
@@ -123,6 +123,7 @@ class QueryEngine:
         self.max_rows = max_rows
         self.max_depth = max_depth
         self.max_operators = max_operators
+        self.worker_memory_mb = worker_memory_mb
         try:
             self._pool = WorkerPool(nquads, workers, worker_memory_mb, __name__)
         except WorkerFailure as error:
@@ -173,14 +174,24 @@ class QueryEngine:
         except WorkersBusy:
             raise EngineBusy(f"all {self._pool.size} query workers stayed busy for {limit:g} seconds; "
                              "try again shortly") from None
+        except WorkerOutOfMemory:
+            raise self._out_of_memory() from None
         except WorkerStopped:
             raise EngineFailure("the query engine stopped while answering this query") from None
         if kind == "answer":
             return Answer(*payload)
+        if kind == "memory":
+            raise self._out_of_memory()
         if kind == "timeout":
             raise QueryTimeout(f"the query ran longer than {limit:g} seconds and was stopped: narrow it (a LIMIT, "
                                "more specific patterns) or split it")
         raise _ERRORS[kind](*payload)
+
+    def _out_of_memory(self) -> QueryOutOfMemory:
+        cap = f"the {self.worker_memory_mb} MiB" if self.worker_memory_mb else "the"
+        return QueryOutOfMemory(f"the query needed more than {cap} memory a query worker may use, and was stopped: "
+                                "narrow it (a LIMIT, more specific patterns, no ORDER BY over many rows); the "
+                                "service's operator sets the cap with her2graph serve --worker-memory-mb")
 
     def select(self, text: str, timeout: float | None = None) -> list[dict]:
         """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
@@ -200,7 +211,7 @@ class QueryEngine:
 
 
 _ERRORS = {"syntax": QuerySyntaxError, "too-many": TooManyResults, "not-representable": NotRepresentable,
-           "unsupported": UnsupportedFunction, "memory": QueryOutOfMemory, "failure": EngineFailure}
+           "unsupported": UnsupportedFunction, "failure": EngineFailure}
 
 
 def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
@@ -220,9 +231,8 @@ def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
                             "add LIMIT (and OFFSET to page through it)")
     except _Unwritable as error:
         return ("not-representable", str(error))
-    except MemoryError:
-        return ("memory", "the query needed more memory than this service gives one query; narrow it (a LIMIT, "
-                          "more specific patterns)")
+    except MemoryError:  # the engine words the answer: it knows the cap
+        return ("memory",)
     except RuntimeError as error:
         if str(error).startswith("The custom function"):
             return ("unsupported", f"{_one_line(error)}: this service has the functions of SPARQL 1.1 only")

@@ -43,8 +43,9 @@ STATUS = {
     remote_engine.StoreFailure: 502,
 }
 """Status for each error kind. 403: refused by policy (read-only, no federation); 422: a valid query whose
-answer is larger than the service gives at once (rows or bytes); 503: the query was stopped at its time limit, or no worker
-was free (the only one worth retrying as is, hence Retry-After); 502: the store fronted with --store cannot
+answer is larger than the service gives at once (rows or bytes); 503: the query was stopped at its time limit or its
+worker's memory cap (the limits a query's evaluation, rather than its text or answer, ran into; the same query would
+fail again, so no Retry-After), or no worker was free (the only one worth retrying as is, hence Retry-After); 502: the store fronted with --store cannot
 be reached or failed."""
 
 _RETRY_AFTER = {engine.EngineBusy: "1"}

@@ -23,6 +23,12 @@ process on a worker has a deadline: the time limit covers sending the job and re
 a worker that stops mid-answer (SIGSTOP, a page fault storm) costs the request its time limit, never more.
 A worker is checked before each job and by the health check: one found dead or stopped while idle is
 replaced and the job goes to another, so it never fails a query it was not answering.
+
+A worker that ends while answering is told apart by how it ended: one that aborted (SIGABRT) had an
+allocation fail at the memory cap (Oxigraph, in Rust, aborts then; Python's own MemoryError is answered as
+a reply). The web process reads that from /proc/PID/stat (the exit code field), which is there until the
+worker is reaped: the store holder, the workers' parent, reaps only when the web process asks it for a
+worker, under the same lock the web process holds while reading it.
 """
 from __future__ import annotations
 
@@ -72,6 +78,10 @@ class WorkersBusy(Exception):
 
 class WorkerStopped(Exception):
     """The worker answering a job closed its connection (it crashed or was killed)."""
+
+
+class WorkerOutOfMemory(WorkerStopped):
+    """The worker answering a job aborted (SIGABRT), as it does when an allocation fails at its memory cap."""
 
 
 # ---------------------------------------------------------------- messages
@@ -141,6 +151,16 @@ class _Worker:
         except (OSError, IndexError):
             return "dead"
         return {b"T": "stopped", b"t": "stopped", b"Z": "dead", b"X": "dead"}.get(code, "running")
+
+    def ending_signal(self) -> int | None:
+        """The signal that ended this worker, read while it is unreaped; None if it exited or is not known."""
+        if self.stat_fd is None:
+            return None
+        try:
+            code = int(os.pread(self.stat_fd, 1024, 0).rsplit(b")", 1)[1].split()[49])  # field 52: exit_code
+        except (OSError, IndexError, ValueError):  # reaped already, or a kernel before 3.5
+            return None
+        return code & 0x7F or None  # as waitpid(2) reports it: the signal in the low 7 bits, 0x80 a core dump
 
     def idle_and_sound(self) -> bool:
         """Whether this idle worker can take a job: running, and nothing (an EOF) waiting on its socket."""
@@ -213,7 +233,13 @@ class WorkerPool:
             self._replace(worker, "its query ran out of time")
             return ("timeout",)
         except (EOFError, OSError):
-            self._replace(worker, "it stopped while answering")
+            with self._holder_lock:  # the holder reaps the worker (and its exit code) only under this lock
+                ending = worker.ending_signal()
+            if ending == signal.SIGABRT and self._memory_mb:
+                self._replace(worker, f"it aborted while answering: an allocation failed at its memory cap "
+                                      f"({self._memory_mb} MiB)")
+                raise WorkerOutOfMemory from None
+            self._replace(worker, "it stopped while answering" + (f" (signal {ending})" if ending else ""))
             raise WorkerStopped from None
         worker.answers += 1
         if not self._on_disk and worker.answers % RENEW_CHECK_EVERY == 0 and self._holds_too_much(worker):
@@ -401,7 +427,6 @@ def holder_main(control_fd: int, open_store: Callable, answer: Callable) -> None
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     store = open_store(source if source is not None else data)
     del data
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel; the web process watches them
     send_message(control, ("ready", isolated))
     # No thread here (fork copies only the calling one): the end of the web process is seen as the end of
     # the control connection, where this loop waits.
@@ -412,6 +437,7 @@ def holder_main(control_fd: int, open_store: Callable, answer: Callable) -> None
             os._exit(0)
         if not fds:  # the web process closed the connection, or died
             os._exit(0)
+        _reap_ended_workers()
         pid = os.fork()
         if pid == 0:
             control.close()
@@ -420,9 +446,20 @@ def holder_main(control_fd: int, open_store: Callable, answer: Callable) -> None
         control.sendall(str(pid).encode())
 
 
+def _reap_ended_workers() -> None:
+    """Reap the workers that have ended. Only here: until then the web process can read how one ended (see
+    the module's docstring); a replacement is asked for whenever one ends, so few wait here for long."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def _worker_main(sock: socket.socket, store, answer: Callable, server: _ServerWatch) -> None:
     try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if callable(store):
             store = _opened_store(store)
         threading.Thread(target=server.exit_when_gone, name="server-watch", daemon=True).start()
@@ -457,7 +494,10 @@ def _answer_jobs(sock: socket.socket, store, answer: Callable) -> None:
             job = receive_message(sock)
         except (EOFError, OSError):
             return
-        send_message(sock, answer(store, job))
+        try:
+            send_message(sock, answer(store, job))
+        except MemoryError:  # pickling the answer passed the memory cap; nothing was written yet
+            send_message(sock, ("memory",))
 
 
 class _ServerWatch:
