@@ -162,7 +162,7 @@ def test_a_turtle_syntax_error_names_file_line_column_and_the_line_only(tmp_path
     root = Path(__file__).resolve().parent.parent
     for part in ("ontology", "graph", "shapes", "queries", "mappings"):
         shutil.copytree(root / part, tmp_path / part)
-    facts = tmp_path / "graph" / "facts" / "trials.ttl"
+    facts = tmp_path / "graph" / "facts" / "her2-resistance-review.ttl"
     lines = facts.read_text().splitlines()
     lines.insert(40, 'h2r:broken rdfs:label "never closed ;')
     facts.write_text("\n".join(lines) + "\n")

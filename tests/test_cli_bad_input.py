@@ -30,7 +30,7 @@ def places(tmp_path_factory):
     broken = base / "broken-data"
     for part in ("ontology", "graph", "shapes", "queries", "mappings"):
         shutil.copytree(ROOT / part, broken / part)
-    facts = broken / "graph" / "facts" / "trials.ttl"
+    facts = broken / "graph" / "facts" / "her2-resistance-review.ttl"
     facts.write_text(facts.read_text() + '\nh2r:oops rdfs:label "never closed .\n')
     (base / "garbage.owl").write_text("garbage")
     return base

@@ -130,20 +130,20 @@ def test_build_is_reproducible_byte_for_byte_whatever_the_hash_seed(tmp_path):
 def test_a_build_of_broken_facts_writes_nothing(tmp_path):
     data = _copy_of_the_data(tmp_path / "data")
     before = _built_bytes(data)
-    facts = data / "graph" / "facts" / "trials.ttl"
+    facts = data / "graph" / "facts" / "her2-resistance-review.ttl"
     facts.write_text(facts.read_text() + "\nh2r:broken h2g:enrollment \"unclosed .\n")
     done = run("--data", str(data), "build", "--no-reason", "--date", "2026-01-02")
     assert done.returncode == 2 and "line" in done.stderr and "column" in done.stderr
     after = _built_bytes(data)
-    after.pop("graph/facts/trials.ttl")
-    before.pop("graph/facts/trials.ttl")
+    after.pop("graph/facts/her2-resistance-review.ttl")
+    before.pop("graph/facts/her2-resistance-review.ttl")
     assert after == before
     assert not [path for path in data.rglob(".her2graph-build-*")]
 
 
 def test_reason_warns_when_the_sources_no_longer_build_the_release(tmp_path):
     data = _copy_of_the_data(tmp_path / "data")
-    facts = data / "graph" / "facts" / "trials.ttl"
+    facts = data / "graph" / "facts" / "her2-resistance-review.ttl"
     facts.write_text(facts.read_text() + "\nh2r:new-fact rdfs:label \"a fact added after the release\"@en .\n")
     done = run("--data", str(data), "reason", "-o", str(tmp_path / "inferences.ttl"))
     assert "older than the sources" in done.stderr and "her2graph build" in done.stderr

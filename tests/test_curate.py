@@ -26,7 +26,11 @@ from her2graph.source_text import source_dir
 
 EXPECTED = Path(__file__).parent / "expected"
 REVIEW_EVIDENCE = evidence_dir() / "her2-resistance-review.yaml"
+SHIPPED_EVIDENCE = [REVIEW_EVIDENCE, evidence_dir() / "entities.yaml"]
 CTGOV_EVIDENCE = "ctgov-nct00320385.yaml"
+# graph/facts/{drugs,entities,resistance,trials}.ttl and graph/provenance/{references,source,spans}.ttl as they
+# were when the review was curated by hand, before the compiled evidence replaced them.
+HAND_WRITTEN_GRAPH = EXPECTED / "hand-written-review-graph.nt"
 # What the source registry adds to the hand-written description of the review.
 ADDED_BY_THE_REGISTRY = {DCTERMS.rights, DCTERMS.identifier}
 
@@ -83,10 +87,8 @@ def assert_one_line_error_and_nothing_written(project, code, err, name, line, *p
 
 
 def test_the_review_compiles_to_every_triple_of_the_hand_written_graph(compiled_review):
-    hand_written = Graph()
-    for name in ("facts/drugs", "facts/entities", "facts/resistance", "facts/trials", "provenance/references",
-                 "provenance/source", "provenance/spans"):
-        hand_written.parse(data_root() / "graph" / f"{name}.ttl")
+    """The hand-written Turtle the evidence replaced is pinned as canonical N-Triples (made from those files)."""
+    hand_written = Graph().parse(HAND_WRITTEN_GRAPH, format="nt")
     (entities,) = compile_evidence([evidence_dir() / "entities.yaml"])
     compiled = compiled_review.facts + compiled_review.provenance + entities.facts
     assert set(hand_written - compiled) == set()
@@ -105,9 +107,17 @@ def test_the_review_compiles_to_the_pinned_spans(compiled_review):
     assert spans == pinned
 
 
-@pytest.mark.skip(reason="until graph/ holds the compiled output (branch curation replaces the hand-written Turtle)")
 def test_every_evidence_file_is_compiled_into_the_shipped_graph(review_text_available, capsys):
-    assert main(["curate", "--check"]) == 0, capsys.readouterr().out
+    assert main(["curate", "--check", *map(str, SHIPPED_EVIDENCE)]) == 0, capsys.readouterr().out
+
+
+def test_curating_into_a_copy_writes_the_bytes_the_graph_holds(project, capsys):
+    copies = [project / "evidence" / file.name for file in SHIPPED_EVIDENCE]
+    assert main(["curate", *map(str, copies), "--out", str(project / "out")]) == 0
+    written = {path.relative_to(project / "out"): path.read_bytes() for path in (project / "out").rglob("*.ttl")}
+    shipped = {path.relative_to(data_root() / "graph"): path.read_bytes()
+               for part in ("facts", "provenance") for path in (data_root() / "graph" / part).glob("*.ttl")}
+    assert written == shipped
 
 
 def test_curating_twice_writes_the_same_bytes_and_the_second_run_writes_nothing(project, capsys):

@@ -36,7 +36,7 @@ PREFIXES = f"@prefix h2g: <https://w3id.org/her2graph/ontology/> .\n@prefix h2r:
 
 def test_a_changed_label_is_validated_incrementally_and_gives_the_full_report(built):
     root, cache = built
-    trials = root / "graph" / "facts" / "trials.ttl"
+    trials = root / "graph" / "facts" / "her2-resistance-review.ttl"
     trials.write_text(trials.read_text(encoding="utf-8").replace('"EMILIA: T-DM1 arm"@en', '"EMILIA: the T-DM1 arm"@en', 1))
     build = built_store(root, cache)
     assert build.validated.startswith("incrementally") and "focus nodes" in build.validated, build.validated
@@ -59,7 +59,7 @@ def test_a_changed_label_is_validated_incrementally_and_gives_the_full_report(bu
 
 def test_a_defect_in_the_changed_file_is_caught(built):
     root, cache = built
-    trials = root / "graph" / "facts" / "trials.ttl"
+    trials = root / "graph" / "facts" / "her2-resistance-review.ttl"
     trials.write_text(trials.read_text(encoding="utf-8").replace('h2g:nctId "NCT00829166"', 'h2g:nctId "NCT0082916"', 1))
     with pytest.raises(GraphNotValid) as refused:
         built_store(root, cache)
@@ -67,9 +67,10 @@ def test_a_defect_in_the_changed_file_is_caught(built):
 
 
 def test_a_change_that_breaks_a_shape_of_a_node_in_another_file_is_caught(built):
-    """A result in drugs.ttl claims a median of trials.ttl: the median (unchanged) now has two results."""
+    """A triple added to entities.ttl gives a result of the review's facts the median of another trial: the median
+    (unchanged, in the review's file) now has two results."""
     root, cache = built
-    append(root / "graph" / "facts" / "drugs.ttl", PREFIXES + "h2r:emilia-pfs-result h2g:hasArmMedian "
+    append(root / "graph" / "facts" / "entities.ttl", PREFIXES + "h2r:emilia-pfs-result h2g:hasArmMedian "
            "h2r:nct00078572-ttp-median-capecitabine .\n")
     with pytest.raises(GraphNotValid) as refused:
         built_store(root, cache)

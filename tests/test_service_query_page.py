@@ -368,3 +368,23 @@ def test_the_neighbourhood_is_readable_labels_apart_a_legend_and_similar_links_g
     opened = browser.execute_script(_LABEL_BOXES)
     assert len(opened) == len(boxes) + 3 and not _overlapping(opened)
 
+
+
+def test_from_the_sources_table_a_document_s_page_lists_its_statements_on_the_query_page(service, browser, graph):
+    """The Sources table links each document's page, whose "list them" link runs the listing in the table
+    (test_service_sources.py checks the counts and the listing over two sources, without a browser)."""
+    from selenium.webdriver.common.by import By
+    from rdflib.namespace import RDFS
+
+    from her2graph.namespaces import H2R, OA, PROV
+
+    review = H2R["her2-resistance-review"]
+    statements = {statement for span in graph.subjects(OA.hasSource, review)
+                  for statement in graph.subjects(PROV.wasDerivedFrom, span)}
+    browser.get(service.url + "/")
+    browser.find_element(By.CSS_SELECTOR, "#sources table").find_element(
+        By.LINK_TEXT, str(graph.value(review, RDFS.label))).click()
+    assert browser.find_element(By.ID, "statement-count").text == str(len(statements))
+    browser.find_element(By.ID, "statements-of-this-source").click()
+    wait_for(browser, "#results table tbody tr")
+    assert browser.find_element(By.ID, "page-position").text.endswith(f" of {len(statements)}")

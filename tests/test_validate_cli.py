@@ -80,7 +80,7 @@ def test_turtle_gives_the_w3c_validation_report_graph():
 
 
 def test_a_violation_exits_1_and_is_listed_first_with_its_rule_and_source_span(data_copy):
-    trials = data_copy / "graph" / "facts" / "trials.ttl"
+    trials = data_copy / "graph" / "facts" / "her2-resistance-review.ttl"
     trials.write_text(trials.read_text(encoding="utf-8").replace(
         '"991"^^xsd:positiveInteger', '"0"^^xsd:positiveInteger'), encoding="utf-8")
     done = in_copy(data_copy, "validate", "--no-reasoner")

@@ -154,15 +154,18 @@ def _syscalls(pid: int) -> set[str]:
     return found
 
 
-def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path):
+@pytest.mark.parametrize("worker_store", ["disk", "memory"])
+def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path, worker_store):
     from her2graph.store_cache import built_store
     from service_process import ServiceProcess
 
     cache = tmp_path / "cache"
     cache.mkdir()
     build = built_store()  # the build of the shipped graph (made once per machine), copied: no validation here
-    shutil.copy(build.nquads, cache / build.nquads.name)
+    for part in build.nquads.parent.glob(f"{build.digest}.*"):
+        (shutil.copytree if part.is_dir() else shutil.copy)(part, cache / part.name)
     running = ServiceProcess(env={"HER2GRAPH_CACHE_DIR": str(cache), "HER2GRAPH_WORKERS": "2",
+                                  "HER2GRAPH_WORKER_STORE": worker_store,
                                   "HER2GRAPH_QUERY_TIMEOUT": "20"}, log_path=tmp_path / "serve.log")
     try:
         assert running.url, running.log
@@ -173,16 +176,26 @@ def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder
                                  headers={"Content-Type": "application/sparql-query"}, timeout=30)
 
         assert ask().status_code == 200
-        for evicted in cache.glob("*.nq"):
-            evicted.unlink()  # what another service sharing the folder does when it keeps only its newest builds
-        for pid in running.worker_pids():  # the store holder and every worker
+        for evicted in cache.glob(f"{build.digest}.*"):  # what another service sharing the folder does when
+            (shutil.rmtree if evicted.is_dir() else os.unlink)(evicted)  # it keeps only its newest builds
+        killed = running.worker_pids()  # the store holder and every worker
+        for pid in killed:
             os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: not any(_running(pid) for pid in killed), 10)  # dead while idle, not later
         answers = [ask() for _ in range(3)]
         assert [answer.status_code for answer in answers] == [200] * 3, running.log
         assert wait_until(lambda: requests.get(running.url + "/health", timeout=5).status_code == 200, 30)
         assert "FileNotFoundError" not in running.log
     finally:
         running.stop()
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` exists and has not ended (a zombie has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def test_a_worker_whose_reads_made_the_store_its_own_copy_is_renewed_and_shares_it_again(tmp_path, monkeypatch):

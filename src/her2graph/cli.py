@@ -393,7 +393,8 @@ def _serve(args) -> int:
         build = _validated_build(_cache_folder(chosen["CACHE_DIR"]))
         if build is None:
             return EXIT_VIOLATIONS
-        config |= {"BUILD": build.nquads, "DATA_DIGEST": build.digest}
+        config |= {"BUILD": build.store if chosen["WORKER_STORE"] == "disk" else build.nquads,
+                   "DATA_DIGEST": build.digest}
     log_to_standard_error()
     app = create_app(config)
     try:
@@ -454,6 +455,10 @@ def _first_given(*values):
 
 
 def _check_serve_options(chosen: dict) -> None:
+    from .web.engine import WORKER_STORES
+
+    if chosen["WORKER_STORE"] not in WORKER_STORES:
+        raise Her2graphError(f"worker-store must be {' or '.join(WORKER_STORES)}, not {chosen['WORKER_STORE']!r}")
     if not 0 <= chosen["PORT"] <= 65535:
         raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
     for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS",

@@ -1,7 +1,7 @@
 """The review's source text: where it is, whether it is the file we curated from, and its spans.
 
 The text is not ours to redistribute, so the project holds only its name and SHA-256 digest (in
-graph/provenance/source.ttl). HER2GRAPH_SOURCE names the folder holding it; the default is
+evidence/sources.tsv, compiled into graph/provenance/her2-resistance-review.ttl). HER2GRAPH_SOURCE names the folder holding it; the default is
 ../shared/source/ beside the checkout. Offsets are Unicode code points, as the W3C Web Annotation
 TextPositionSelector defines them.
 """

@@ -1,7 +1,8 @@
 """Describing the service and its data: SPARQL 1.1 Service Description, VoID, and a health check.
 
 Both descriptions are built from the live dataset (its named graphs with their triple counts, its classes
-and properties), counted once through the query engine; the named graphs' descriptions come from
+and properties, its source documents with the statements and spans curated from each), counted once through
+the query engine (the sources' counts by web/queries/sources.rq); the named graphs' descriptions come from
 graph/named-graphs.tsv. VoID (W3C Interest Group Note, §6 and §7.2) is at /void and /.well-known/void; the
 Service Description is what the endpoint answers to a GET without a query. A client that prefers HTML (a
 browser) gets either as a page, with the same figures, built from the same summary.
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from ..dataset import named_graph_specs
-from ..namespaces import BASE, ONTOLOGY_IRI, PREFIXES
+from ..namespaces import BASE, H2G, ONTOLOGY_IRI, PREFIXES
 from .app import service
 from .negotiation import CONTENT_TYPES, LINKED_DATA, RDFLIB_FORMATS
+from .service_queries import service_query
 from .terms import term_view
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -33,6 +35,30 @@ blueprint = Blueprint("descriptions", __name__)
 
 
 @dataclass(frozen=True)
+class SourceSummary:
+    """One source document: what names it, and how many curated statements and spans of the graph rest on it."""
+
+    iri: str
+    label: Literal | None
+    """These four as the graph states them (language tag, datatype): VoID repeats them."""
+    title: Literal | None
+    identifier: Literal | None
+    rights: Literal | None
+    statements: int
+    """Statements derived (prov:wasDerivedFrom) from a span of the document (web/queries/sources.rq)."""
+    spans: int
+
+    @property
+    def local_name(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+    @property
+    def name(self) -> str:
+        """What to call it: its label, else its title, else its IRI's last segment."""
+        return str(self.label or self.title or self.local_name)
+
+
+@dataclass(frozen=True)
 class DatasetSummary:
     triples: int
     distinct_subjects: int
@@ -45,6 +71,11 @@ class DatasetSummary:
     """(property IRI, triples)."""
     title: str | None
     license: str | None
+    sources: tuple[SourceSummary, ...] = ()
+    """Per source document, in IRI order."""
+
+    def source(self, iri: str) -> SourceSummary | None:
+        return next((source for source in self.sources if source.iri == iri), None)
 
 
 def summarise(engine, data_root=None) -> DatasetSummary:
@@ -67,7 +98,22 @@ def summarise(engine, data_root=None) -> DatasetSummary:
                     f"OPTIONAL {{ <{ONTOLOGY_IRI}> dcterms:license ?license }} }} LIMIT 1")[0]
     return DatasetSummary(int(totals["t"]["value"]), int(totals["s_"]["value"]), int(totals["o_"]["value"]),
                           graphs, classes, properties,
-                          DATASET_TITLE, ontology.get("license", {}).get("value"))
+                          DATASET_TITLE, ontology.get("license", {}).get("value"), summarise_sources(engine))
+
+
+def summarise_sources(engine) -> tuple[SourceSummary, ...]:
+    """Each source document with its counts (web/queries/sources.rq), in IRI order."""
+    def literal(row, key):
+        term = row.get(key)
+        if term is None or term["type"] != "literal":
+            return None
+        datatype = term.get("datatype")
+        return Literal(term["value"], lang=term.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
+
+    return tuple(SourceSummary(row["document"]["value"], literal(row, "label"), literal(row, "title"),
+                               literal(row, "identifier"), literal(row, "rights"),
+                               int(row["statements"]["value"]), int(row["spans"]["value"]))
+                 for row in engine.select(service_query("sources")) if row["document"]["type"] == "uri")
 
 
 def service_description(endpoint: str, void_url: str, summary: DatasetSummary) -> Graph:
@@ -126,6 +172,8 @@ def void_description(void_url: str, endpoint: str, summary: DatasetSummary) -> G
         graph.add((subset, VOID.triples, _count(triples)))
         if description:
             graph.add((subset, DCTERMS.description, Literal(description, lang="en")))
+    for source in summary.sources:
+        _describe_source(graph, dataset, URIRef(f"{void_url}#source-{source.local_name}"), source)
     for cls, entities in summary.classes:
         partition = BNode()
         graph.add((dataset, VOID.classPartition, partition))
@@ -137,6 +185,38 @@ def void_description(void_url: str, endpoint: str, summary: DatasetSummary) -> G
         graph.add((partition, VOID.property, URIRef(prop)))
         graph.add((partition, VOID.triples, _count(triples)))
     return graph
+
+
+def _describe_source(graph: Graph, dataset: URIRef, subset: URIRef, source: SourceSummary) -> None:
+    """One subset of the dataset per source document: what the graph curates from it.
+
+    Why these terms: the subset is "the curated statements derived from the document, and the spans of its text
+    they rest on"; dcterms:source links it to the document ("a related resource from which the described
+    resource is derived", DCMI Metadata Terms). Its size is counted in entities, not triples: VoID's
+    void:classPartition with void:entities (VoID's class-based partitions) gives the number of statements (class
+    h2g:CuratedStatement) and of spans (h2g:SourceSpan) as two figures a client can read without knowing our
+    ontology, and void:entities on the subset is their sum. void:triples is not given: a statement's triples
+    mix with those of entities other sources share (a trial, a drug), so no triple count would belong to one
+    source alone. The data asserts each statement's own class (Claim, Finding, Trial, ...); CuratedStatement is
+    their superclass by the ontology's rdfs:subClassOf axioms (RDFS entailment), as the partition's class.
+    The document itself is described with its label, title, identifier and rights, as the graph states them.
+    """
+    graph.add((dataset, VOID.subset, subset))
+    graph.add((subset, RDF.type, VOID.Dataset))
+    graph.add((subset, DCTERMS.source, URIRef(source.iri)))
+    graph.add((subset, DCTERMS.title, Literal(f"Curated from: {source.name}", lang="en")))
+    graph.add((subset, VOID.entities, _count(source.statements + source.spans)))
+    for cls, entities in ((H2G.CuratedStatement, source.statements), (H2G.SourceSpan, source.spans)):
+        partition = BNode()
+        graph.add((subset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], cls))
+        graph.add((partition, VOID.entities, _count(entities)))
+    document = URIRef(source.iri)
+    graph.add((document, RDF.type, H2G.SourceDocument))
+    for predicate, value in ((RDFS.label, source.label), (DCTERMS.title, source.title),
+                             (DCTERMS.identifier, source.identifier), (DCTERMS.rights, source.rights)):
+        if value is not None:
+            graph.add((document, predicate, value))
 
 
 def rdf_response(graph: Graph, media_type: str) -> Response:
@@ -171,9 +251,17 @@ def html_description(template: str, void_url: str) -> Response:
         graphs=[(linked(iri), triples, description) for iri, triples, description in summary.graphs],
         classes=[(linked(iri), count) for iri, count in summary.classes],
         properties=[(linked(iri), count) for iri, count in summary.properties],
+        sources=source_rows(summary),
         result_formats=[name.replace("_", " ") for name in RESULT_FORMATS],
         license=linked(summary.license) if summary.license else None)
     return Response(html, content_type=CONTENT_TYPES["text/html"])
+
+
+def source_rows(summary: DatasetSummary) -> list[dict]:
+    """The sources for a page's table: the document as a link to its page, its identifier and counts."""
+    return [{"document": term_view({"type": "uri", "value": source.iri}, {source.iri: source.name}),
+             "identifier": str(source.identifier) if source.identifier is not None else None,
+             "statements": source.statements, "spans": source.spans} for source in summary.sources]
 
 
 @blueprint.route("/health")

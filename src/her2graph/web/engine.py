@@ -5,11 +5,14 @@ Neither Oxigraph nor rdflib can cancel a CPU-bound query from inside, so each qu
 takes its place while the others go on answering. The web process never evaluates SPARQL; it screens the
 text (query_guard), hands it to an idle worker and waits at most the time limit, answer included.
 
-The store is loaded once, by a store holder process that the workers are forked from, so they share one
-copy of it: from N-Quads made from the validated rdflib Dataset, the named graphs as they are and their
-merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
-(her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such
-N-Quads with the merge already made: it is bulk-loaded as is.
+The workers share one copy of the store, one of two ways (worker_pool): a build's on-disk Oxigraph store,
+opened read-only by every worker (WORKER_STORE "disk": ready in milliseconds at any size, one copy in the
+page cache), or an in-memory store loaded once by a store holder process that the workers are forked from
+(WORKER_STORE "memory", the default: queries 3 to 7 times faster, a start that loads the build,
+copy-on-write sharing). Both hold the named graphs as they are and their merge (a set of triples, as
+SPARQL's RDF merge wants) as the store's default graph: a store_cache build has the merge made already;
+N-Quads of an rdflib Dataset get it here (her2graph.oxigraph_store, which the command line's queries use
+too).
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
@@ -23,6 +26,7 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph
@@ -41,6 +45,13 @@ WORKERS = 2
 """Worker processes, each answering one query at a time."""
 WORKER_MEMORY_MB = 2048
 """Address space of one worker, in MiB (its store, the query's intermediate results, a 256 MiB stack)."""
+WORKER_STORES = ("disk", "memory")
+WORKER_STORE = "memory"
+"""Where the workers read a build: an in-memory copy (loaded from its N-Quads by the store holder) or its on-disk
+store (opened read-only by each). In memory, queries cost 3 to 7 times less CPU than on Oxigraph's RocksDB
+store, which is what the service is for; on disk, a start takes a second at any size and the workers share
+one copy through the page cache. docs/performance.md, "One store on disk for every worker", has the
+measurements behind the choice."""
 
 RESULTS_DEFAULT = "application/sparql-results+json"
 GRAPH_DEFAULT = "text/turtle"
@@ -124,9 +135,16 @@ class QueryEngine:
         return cls(dataset.serialize(format="nquads", encoding="utf-8"), **options)
 
     @classmethod
-    def from_build(cls, nquads_file: Path, **options) -> QueryEngine:
-        """An engine over a store_cache build (named graphs, and their merge as default graph, in N-Quads)."""
-        return cls(Path(nquads_file), **options)
+    def from_build(cls, build: Path, **options) -> QueryEngine:
+        """An engine over a store_cache build (named graphs, and their merge as default graph): its on-disk
+        store (a folder), which every worker opens read-only, through hard links of this process's own; or its
+        N-Quads file, which the store holder loads into memory."""
+        build = Path(build)
+        if build.is_dir():
+            from ..store_cache import serving_copy
+
+            return cls(serving_copy(build), **options)
+        return cls(build, **options)
 
     def prepare(self, text: str) -> ScreenedQuery:
         """The query, screened; raises a QueryError saying why it cannot be evaluated here."""
@@ -300,7 +318,11 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
-def _open_store(source: str | bytes) -> pyoxigraph.Store:
+def _open_store(source: str | bytes):
+    """The store holder's store: in memory from N-Quads (bytes, or a file's path); for an on-disk store's
+    folder, the function each worker opens it with after its fork (worker_pool says why)."""
+    if isinstance(source, str) and Path(source).is_dir():
+        return partial(pyoxigraph.Store.read_only, source)
     return store_from_build(source) if isinstance(source, str) else store_from_nquads(source)
 
 

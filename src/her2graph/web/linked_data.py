@@ -9,7 +9,9 @@ a round trip; the response carries `Vary: Accept` and names the IRI it describes
 is not needed where the page is the description).
 
 A description holds the triples with the IRI as subject or object, and for each source span the IRI is
-derived from (prov:wasDerivedFrom), the span's document and offsets. The source text itself is not served:
+derived from (prov:wasDerivedFrom), the span's document and offsets. The HTML page of a statement names its
+source document(s) at the top; that of a source document says how many statements and spans rest on it (from
+the dataset summary) and links to the query that lists them. The source text itself is not served:
 the HTML page quotes each span briefly when the source file is at hand (evidence_quotes.py), and names the
 database of each external mapping ("ChEBI: lapatinib").
 A named graph's RDF description is its content. The HTML page also draws the entity's neighbourhood
@@ -22,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from ..namespaces import GRAPH, H2G, H2R, ONTOLOGY_IRI, PREFIXES
 from .app import service
@@ -30,6 +32,7 @@ from .evidence_quotes import span_quote
 from .negotiation import CONTENT_TYPES, LINKED_DATA
 from .protocol import ProtocolError
 from .query_guard import MAX_IRI_LENGTH
+from .service_queries import bound_to
 from .terms import label_of, local_path, term_view
 
 GRAPH_VIEW_ASSETS = Path(__file__).resolve().parent.parent / "static"
@@ -43,6 +46,7 @@ FORMAT_PARAMETER = {key: media_type for key, media_type, _ in RDF_FORMATS} | {"h
 MAPPING_PROPERTIES = tuple(f"http://www.w3.org/2004/02/skos/core#{name}Match"
                            for name in ("exact", "close", "broad", "narrow", "related"))
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+STATED_IN = str(H2G.statedIn)
 _PREAMBLE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 
@@ -179,8 +183,33 @@ def _page(iri: str, node: str, graph) -> Response:
         outgoing=[(term_view({"type": "uri", "value": p}, labels), values) for p, values in outgoing.items()],
         incoming=[(term_view({"type": "uri", "value": p}, labels), values) for p, values in incoming.items()],
         mappings=_with_databases(engine, mappings), spans=[_span_view(row, labels) for row in spans], graph=graph,
-        formats=RDF_FORMATS)
+        sources=_sources_stating(links, spans, labels), curated=_curated_from(iri), formats=RDF_FORMATS)
     return Response(html, content_type=CONTENT_TYPES["text/html"])
+
+
+def _sources_stating(links: list[dict], spans: list[dict], labels: dict[str, str]) -> list[dict]:
+    """The source documents a statement names: those of its spans and its h2g:statedIn (the SHACL shapes
+    require them to be the same one; a graph that breaks that shows both). Each with its identifier."""
+    summary = service().summary()
+    documents = {row["document"]["value"] for row in spans if row.get("document", {}).get("type") == "uri"}
+    documents |= {row["other"]["value"] for row in links if row["direction"]["value"] == "out"
+                  and row["p"]["value"] == STATED_IN and row["other"]["type"] == "uri"}
+    found = []
+    for document in sorted(documents):
+        source = summary.source(document)
+        found.append({"document": term_view({"type": "uri", "value": document}, labels),
+                      "identifier": str(source.identifier) if source and source.identifier is not None else None})
+    return found
+
+
+def _curated_from(iri: str) -> dict | None:
+    """For a source document's page: how many statements and spans rest on it (counted once, with the dataset
+    summary), and the query page listing its statements; None for anything else."""
+    source = service().summary().source(iri)
+    if source is None:
+        return None
+    return {"statements": source.statements, "spans": source.spans,
+            "list": url_for("query_page.page", query=bound_to("statements-of-a-source", "document", iri))}
 
 
 def _labels(engine, iris: set[str]) -> dict[str, str]:

@@ -3,7 +3,8 @@
 The editor (vendored CodeMirror 5, web/static/query.js) highlights SPARQL and completes our prefixes and the
 names of the classes and properties in the data, adding the PREFIX line a completion needs. Answers show as
 a table that sorts, filters and pages, or in any format the endpoint writes; they download as CSV, TSV,
-JSON, XML or an RDF syntax. `/?query=` opens the page with that query and runs it (the permalink).
+JSON, XML or an RDF syntax. `/?query=` opens the page with that query and runs it (the permalink). Below, a
+table of the source documents with their statement and span counts (from the dataset summary, counted once).
 
 It needs nothing from the network: scripts and style sheets are the service's own files, and without
 script the editor is a plain HTML form posting to /sparql. A link offers the same query in YASGUI, for
@@ -20,6 +21,7 @@ from ..competency_queries import competency_queries
 from ..locations import queries_dir
 from ..namespaces import BASE, PREFIXES
 from .app import EXTENSION, service
+from .descriptions import source_rows
 from .negotiation import CONTENT_TYPES
 from .terms import prefixed
 
@@ -56,7 +58,8 @@ def page() -> Response:
     chosen = request.args.get("format", "table")
     html = render_template("query.html", examples=examples, query=initial, run=bool(asked), base=BASE,
                            prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-                           terms=_completable_terms(), formats=SHOWN_AS, downloads=DOWNLOADS,
+                           terms=_completable_terms(), sources=source_rows(service().summary()),
+                           formats=SHOWN_AS, downloads=DOWNLOADS,
                            chosen_format=chosen if chosen in dict(SHOWN_AS) else "table",
                            endpoint=url_for("sparql.endpoint"),
                            endpoint_url=url_for("sparql.endpoint", _external=True), yasgui=YASGUI)
