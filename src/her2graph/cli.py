@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Her2graphError
+from .locations import data_root_given
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -182,9 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.data is not None:
-            os.environ["HER2GRAPH_DATA"] = str(_data_folder(args.data))
-        return args.handler(args)
+        with data_root_given(_data_folder(args.data) if args.data is not None else None):
+            return args.handler(args)
     except BaseException as error:  # noqa: BLE001 - every outcome becomes an exit code (exit_code_of)
         code, message = exit_code_of(error)
         if message:

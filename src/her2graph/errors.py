@@ -45,6 +45,6 @@ class EvidenceError(Her2graphError):
         super().__init__(f"{where}: {reason}")
 
 
-def one_line(error: BaseException) -> str:
+def one_line(error: object) -> str:
     """An error's message on one line (whitespace runs made single spaces), for a log line or a one-line report."""
     return " ".join(str(error).split())

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from ..errors import Her2graphError, QueryError
+from ..errors import Her2graphError, QueryError, one_line
 from ..oxigraph_store import store_from_build, store_from_nquads
 from .graph_serialisation import ordered_graph
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
@@ -113,7 +113,19 @@ class _Job:
     max_rows: int | None
 
 
-class QueryEngine:
+class SelectsBindings:
+    """The `select` of every engine (local, remote, caching): what the service's own pages use to read the data.
+
+    An engine that inherits it has `prepare` and `evaluate`."""
+
+    def select(self, text: str, timeout: float | None = None) -> list[dict]:
+        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
+        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT,  # type: ignore[attr-defined]
+                               timeout=timeout, capped=False)
+        return json.loads(answer.body)["results"]["bindings"]
+
+
+class QueryEngine(SelectsBindings):
     """Oxigraph's SPARQL engine over one dataset: prepare (screen) a query, then evaluate it in a worker."""
 
     def __init__(self, nquads: bytes | Path, workers: int = WORKERS, timeout: float = QUERY_TIMEOUT,
@@ -193,11 +205,6 @@ class QueryEngine:
                                 "narrow it (a LIMIT, more specific patterns, no ORDER BY over many rows); the "
                                 "service's operator sets the cap with her2graph serve --worker-memory-mb")
 
-    def select(self, text: str, timeout: float | None = None) -> list[dict]:
-        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
-        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT, timeout=timeout, capped=False)
-        return json.loads(answer.body)["results"]["bindings"]
-
     @property
     def workers_isolated(self) -> bool:
         """Whether the workers run without network access."""
@@ -225,7 +232,7 @@ def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
         result = store.query(job.query, base_iri=job.base_iri, **options)
         return ("answer", *_serialised(result, job.media_type, job.max_rows))
     except SyntaxError as error:
-        return ("syntax", f"the query is not valid SPARQL: {_one_line(error)}")
+        return ("syntax", f"the query is not valid SPARQL: {one_line(error)}")
     except _TooManyLines:
         return ("too-many", f"the answer has more than {job.max_rows} rows, the most this service gives at once: "
                             "add LIMIT (and OFFSET to page through it)")
@@ -235,10 +242,10 @@ def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
         return ("memory",)
     except RuntimeError as error:
         if str(error).startswith("The custom function"):
-            return ("unsupported", f"{_one_line(error)}: this service has the functions of SPARQL 1.1 only")
-        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
+            return ("unsupported", f"{one_line(error)}: this service has the functions of SPARQL 1.1 only")
+        return ("failure", f"{type(error).__name__}: {one_line(error)}")
     except Exception as error:  # an engine error no query should cause: the web process logs it as a 500
-        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
+        return ("failure", f"{type(error).__name__}: {one_line(error)}")
 
 
 class _TooManyLines(Exception):
@@ -279,7 +286,7 @@ def _written(serialise, media_type: str) -> bytes:
     try:
         return serialise()
     except (ValueError, OSError) as error:
-        raise _Unwritable(f"the answer cannot be written as {media_type}: {_one_line(error)}; "
+        raise _Unwritable(f"the answer cannot be written as {media_type}: {one_line(error)}; "
                           "ask for text/turtle or application/n-triples") from None
 
 
@@ -313,9 +320,6 @@ def _capped_lines(serialise, most: int) -> bytes:
         raise
     return b"".join(sink.chunks)
 
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())
 
 
 def _open_store(source: str | bytes):
