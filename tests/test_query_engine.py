@@ -178,6 +178,17 @@ def test_workers_on_disk_each_open_the_store_after_their_fork_and_are_never_rene
         engine.close()
 
 
+def test_a_worker_that_cannot_open_the_on_disk_store_fails_each_query_with_the_reason(tmp_path):
+    (tmp_path / "CURRENT").write_text("MANIFEST-000001\n")  # a RocksDB folder naming a manifest it lacks
+    engine = QueryEngine.from_build(tmp_path, workers=1, timeout=30)
+    try:
+        for _ in range(2):
+            with pytest.raises(EngineFailure, match="could not open the store"):
+                engine.evaluate(engine.prepare("ASK {}"))
+    finally:
+        engine.close()
+
+
 def test_oxigraph_stores_numbers_in_canonical_form_issue_526():
     """A known limit of the engine (oxigraph/oxigraph#526): numeric literals are stored by value, so a derived
     integer datatype comes back as xsd:integer and a lexical form in canonical form. Values and comparisons are

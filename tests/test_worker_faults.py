@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from her2graph.web.engine import QueryEngine, QueryTimeout
+from her2graph.web.engine import EngineFailure, QueryEngine, QueryTimeout
 
 ASK = "ASK {}"
 TRUE = b'{"head":{},"boolean":true}'
@@ -140,6 +140,37 @@ def test_a_worker_stopped_mid_answer_costs_the_request_its_time_limit_not_more(d
     finally:
         if state(worker) not in ("Z", "gone"):
             os.kill(worker, signal.SIGKILL)  # lets a hung request end, so the test can fail rather than hang
+        fresh.engine.close()
+
+
+def test_a_worker_killed_mid_answer_fails_only_its_own_request_at_once(dataset):
+    """kill -9 in the middle of a long query: that request fails at once as the engine's fault (not the
+    client's, not the memory cap, which is told by SIGABRT) and the next query is answered."""
+    fresh = FreshEngine(dataset, workers=1, timeout=60)
+    slow = fresh.engine.prepare("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    outcome: dict = {}
+
+    def ask_the_slow_query():
+        started = time.monotonic()
+        try:
+            fresh.engine.evaluate(slow)
+        except Exception as error:  # noqa: BLE001 - the test looks at which kind it was
+            outcome["error"], outcome["seconds"] = error, time.monotonic() - started
+
+    try:
+        assert wait_until(fresh.all_idle, 30)
+        (worker,) = fresh.workers()
+        asking = threading.Thread(target=ask_the_slow_query, daemon=True)
+        asking.start()
+        assert wait_until(lambda: fresh.engine.status()["idle"] == 0, 5)
+        time.sleep(0.3)
+        os.kill(worker, signal.SIGKILL)
+        asking.join(10)
+        assert not asking.is_alive(), "the request waits on a worker that was killed"
+        error = outcome.get("error")
+        assert type(error) is EngineFailure and "stopped while answering" in str(error), outcome
+        assert wait_until(fresh.all_idle, 30) and fresh.ask() == TRUE
+    finally:
         fresh.engine.close()
 
 
