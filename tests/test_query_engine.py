@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -15,9 +16,16 @@ from her2graph.web.query_guard import ScreenedQuery
 MAX_ROWS = 50
 
 
-@pytest.fixture(scope="module")
-def engine(dataset):
-    engine = QueryEngine.from_dataset(dataset, workers=2, timeout=1.5, max_rows=MAX_ROWS)
+@pytest.fixture(scope="module", params=["memory", "disk"])
+def engine(dataset, request):
+    """The engine over the shipped graph: in memory, or on the on-disk store of its build (each worker opens it
+    read-only): every test of the engine runs on both."""
+    if request.param == "memory":
+        engine = QueryEngine.from_dataset(dataset, workers=2, timeout=1.5, max_rows=MAX_ROWS)
+    else:
+        from her2graph.store_cache import built_store
+
+        engine = QueryEngine.from_build(built_store().store, workers=2, timeout=1.5, max_rows=MAX_ROWS)
     yield engine
     engine.close()
 
@@ -125,6 +133,60 @@ def test_workers_cannot_connect_anywhere_even_past_the_screen(engine):
     with pytest.raises(socket.timeout):
         listener.accept()
     listener.close()
+
+
+def test_the_on_disk_store_answers_every_competency_query_as_the_store_in_memory():
+    from her2graph.competency_queries import competency_queries
+    from her2graph.store_cache import built_store
+
+    build = built_store()
+    on_disk, in_memory = (QueryEngine.from_build(part, workers=1, timeout=30) for part in (build.store, build.nquads))
+    try:
+        for query in competency_queries():
+            answers = [_solutions(engine.evaluate(engine.prepare(query.text))) for engine in (on_disk, in_memory)]
+            assert answers[0] == answers[1], query.name
+    finally:
+        on_disk.close()
+        in_memory.close()
+
+
+def _solutions(answer) -> list:
+    """The rows of an answer in an order of their own, GROUP_CONCAT's parts too (their order is the engine's)."""
+    return sorted(sorted((name, term["type"], sorted(term["value"].split(", "))) for name, term in row.items())
+                  for row in rows(answer))
+
+
+def test_workers_on_disk_each_open_the_store_after_their_fork_and_are_never_renewed(monkeypatch):
+    """RocksDB starts threads when a store is opened, and a process with threads must not fork: the store
+    holder never opens it; each worker does. Reading does not make the store a worker's own copy (it is in
+    the page cache), so a worker on disk is not renewed however much it answers."""
+    from her2graph.store_cache import built_store
+    from her2graph.web import worker_pool
+
+    monkeypatch.setattr(worker_pool, "RENEW_CHECK_EVERY", 1)
+    monkeypatch.setattr(worker_pool, "RENEW_PRIVATE_SHARE", 0)  # in memory, every answer would renew
+    engine = QueryEngine.from_build(built_store().store, workers=1, timeout=30)
+    try:
+        holder_threads = len(list(Path(f"/proc/{engine._pool.holder_pid}/task").iterdir()))
+        (worker,) = engine._pool.worker_pids()
+        for number in range(3):
+            engine.evaluate(engine.prepare(f"SELECT (COUNT(*) + {number} AS ?n) {{ ?s ?p ?o }}"))
+        assert engine._pool.worker_pids() == [worker]
+        assert holder_threads == 1
+        assert len(list(Path(f"/proc/{worker}/task").iterdir())) > 2  # RocksDB's, the queries', the watch
+    finally:
+        engine.close()
+
+
+def test_a_worker_that_cannot_open_the_on_disk_store_fails_each_query_with_the_reason(tmp_path):
+    (tmp_path / "CURRENT").write_text("MANIFEST-000001\n")  # a RocksDB folder naming a manifest it lacks
+    engine = QueryEngine.from_build(tmp_path, workers=1, timeout=30)
+    try:
+        for _ in range(2):
+            with pytest.raises(EngineFailure, match="could not open the store"):
+                engine.evaluate(engine.prepare("ASK {}"))
+    finally:
+        engine.close()
 
 
 def test_oxigraph_stores_numbers_in_canonical_form_issue_526():

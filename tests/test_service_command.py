@@ -88,9 +88,18 @@ def test_one_log_line_per_request(service):
     assert f'"GET /resource/{marker}" 404 ' in lines[1]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_stops_the_service_cleanly_with_its_workers(tmp_path, signum):
-    running = ServiceProcess(log_path=tmp_path / "serve.log")
+SIGINT_IGNORED = (sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                                        "os.execv(sys.argv[1], sys.argv[1:])")
+"""Runs a command as a parent that ignores SIGINT leaves it (a shell's background job, nohup): ignoring it."""
+
+
+@pytest.mark.parametrize("signum, wrapper", [(signal.SIGTERM, ()), (signal.SIGINT, ()),
+                                             (signal.SIGINT, SIGINT_IGNORED)],
+                         ids=["SIGTERM", "SIGINT", "SIGINT-ignored-by-the-parent"])
+def test_a_signal_stops_the_service_cleanly_with_its_workers(tmp_path, signum, wrapper):
+    """The service sets its own SIGINT handler: before, started with SIGINT ignored (as when pytest itself ran
+    as a background job) it never stopped on it, and this test timed out."""
+    running = ServiceProcess(log_path=tmp_path / "serve.log", wrapper=wrapper)
     assert running.url, running.log
     workers = running.worker_pids()
     assert len(workers) == 3  # the store holder and two workers forked from it

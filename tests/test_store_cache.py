@@ -131,11 +131,33 @@ TAMPERING = {"cut at a line boundary": _cut_at_a_line_boundary, "cut mid-line": 
 
 
 def cache_copy(build, folder):
-    """A cache folder holding a copy of `build` (its N-Quads, report and manifest)."""
+    """A cache folder holding a copy of `build` (its N-Quads, on-disk store, report and manifest)."""
     folder.mkdir()
     for part in build.nquads.parent.glob(f"{build.digest}.*"):
-        shutil.copy(part, folder / part.name)
+        (shutil.copytree if part.is_dir() else shutil.copy)(part, folder / part.name)
     return folder / build.nquads.name
+
+
+def _largest_table(store):
+    return max(store.glob("*.sst"), key=lambda table: table.stat().st_size)
+
+
+def _flip_a_byte_of_a_table(store):
+    table = _largest_table(store)
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 1
+    table.write_bytes(bytes(data))
+
+
+def _cut_a_table(store):
+    table = _largest_table(store)
+    table.write_bytes(table.read_bytes()[:-100])
+
+
+STORE_TAMPERING = {"a flipped byte of a table": _flip_a_byte_of_a_table, "a table cut short": _cut_a_table,
+                   "a table removed": lambda store: _largest_table(store).unlink(),
+                   "a table added": lambda store: shutil.copy(_largest_table(store), store / "999999.sst"),
+                   "the store removed": shutil.rmtree}
 
 
 @pytest.mark.parametrize("tamper", TAMPERING.values(), ids=TAMPERING.keys())
@@ -147,6 +169,38 @@ def test_a_damaged_build_is_discarded_and_built_again(first_build, tmp_path, tam
     assert not rebuilt.reused and rebuilt.discarded, rebuilt
     assert build_damage(rebuilt.nquads) is None
     assert rebuilt.quads() == build.quads()
+
+
+@pytest.mark.parametrize("tamper", STORE_TAMPERING.values(), ids=STORE_TAMPERING.keys())
+def test_a_damaged_on_disk_store_is_discarded_and_built_again(first_build, tmp_path, tamper):
+    root, _, build = first_build
+    nquads = cache_copy(build, tmp_path / "cache")
+    tamper(nquads.with_suffix(".store"))
+    rebuilt = built_store(root, nquads.parent)
+    assert not rebuilt.reused and "store" in rebuilt.discarded, rebuilt
+    assert build_damage(rebuilt.nquads) is None
+    assert len(pyoxigraph.Store.read_only(str(rebuilt.store))) == build.quads()
+
+
+def test_the_on_disk_store_holds_what_the_n_quads_hold(first_build):
+    _, _, build = first_build
+    in_memory = pyoxigraph.Store()
+    in_memory.bulk_load(path=str(build.nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+    on_disk = pyoxigraph.Store.read_only(str(build.store))
+    assert len(on_disk) == len(in_memory) == build.quads()
+    assert _without_blank_nodes(on_disk) == _without_blank_nodes(in_memory)  # a load names blank nodes anew
+
+
+def _without_blank_nodes(store):
+    return {quad for quad in store if not any(isinstance(term, pyoxigraph.BlankNode) for term in quad)}
+
+
+def test_opening_the_on_disk_store_read_only_leaves_the_build_intact(first_build):
+    _, _, build = first_build
+    store = pyoxigraph.Store.read_only(str(build.store))
+    assert len(list(store.query("SELECT * { ?s ?p ?o } LIMIT 10"))) == 10
+    del store
+    assert build_damage(build.nquads) is None
 
 
 def test_an_edited_validation_report_is_discarded_with_its_build(first_build, tmp_path):

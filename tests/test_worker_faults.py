@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from her2graph.web.engine import QueryEngine, QueryTimeout
+from her2graph.web.engine import EngineFailure, QueryEngine, QueryTimeout
 
 ASK = "ASK {}"
 TRUE = b'{"head":{},"boolean":true}'
@@ -143,6 +143,37 @@ def test_a_worker_stopped_mid_answer_costs_the_request_its_time_limit_not_more(d
         fresh.engine.close()
 
 
+def test_a_worker_killed_mid_answer_fails_only_its_own_request_at_once(dataset):
+    """kill -9 in the middle of a long query: that request fails at once as the engine's fault (not the
+    client's, not the memory cap, which is told by SIGABRT) and the next query is answered."""
+    fresh = FreshEngine(dataset, workers=1, timeout=60)
+    slow = fresh.engine.prepare("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    outcome: dict = {}
+
+    def ask_the_slow_query():
+        started = time.monotonic()
+        try:
+            fresh.engine.evaluate(slow)
+        except Exception as error:  # noqa: BLE001 - the test looks at which kind it was
+            outcome["error"], outcome["seconds"] = error, time.monotonic() - started
+
+    try:
+        assert wait_until(fresh.all_idle, 30)
+        (worker,) = fresh.workers()
+        asking = threading.Thread(target=ask_the_slow_query, daemon=True)
+        asking.start()
+        assert wait_until(lambda: fresh.engine.status()["idle"] == 0, 5)
+        time.sleep(0.3)
+        os.kill(worker, signal.SIGKILL)
+        asking.join(10)
+        assert not asking.is_alive(), "the request waits on a worker that was killed"
+        error = outcome.get("error")
+        assert type(error) is EngineFailure and "stopped while answering" in str(error), outcome
+        assert wait_until(fresh.all_idle, 30) and fresh.ask() == TRUE
+    finally:
+        fresh.engine.close()
+
+
 def _syscalls(pid: int) -> set[str]:
     """The system calls the threads of `pid` are in (numbers), from /proc."""
     found = set()
@@ -154,15 +185,18 @@ def _syscalls(pid: int) -> set[str]:
     return found
 
 
-def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path):
+@pytest.mark.parametrize("worker_store", ["disk", "memory"])
+def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder(tmp_path, worker_store):
     from her2graph.store_cache import built_store
     from service_process import ServiceProcess
 
     cache = tmp_path / "cache"
     cache.mkdir()
     build = built_store()  # the build of the shipped graph (made once per machine), copied: no validation here
-    shutil.copy(build.nquads, cache / build.nquads.name)
+    for part in build.nquads.parent.glob(f"{build.digest}.*"):
+        (shutil.copytree if part.is_dir() else shutil.copy)(part, cache / part.name)
     running = ServiceProcess(env={"HER2GRAPH_CACHE_DIR": str(cache), "HER2GRAPH_WORKERS": "2",
+                                  "HER2GRAPH_WORKER_STORE": worker_store,
                                   "HER2GRAPH_QUERY_TIMEOUT": "20"}, log_path=tmp_path / "serve.log")
     try:
         assert running.url, running.log
@@ -173,16 +207,26 @@ def test_the_service_survives_its_build_being_evicted_from_a_shared_cache_folder
                                  headers={"Content-Type": "application/sparql-query"}, timeout=30)
 
         assert ask().status_code == 200
-        for evicted in cache.glob("*.nq"):
-            evicted.unlink()  # what another service sharing the folder does when it keeps only its newest builds
-        for pid in running.worker_pids():  # the store holder and every worker
+        for evicted in cache.glob(f"{build.digest}.*"):  # what another service sharing the folder does when
+            (shutil.rmtree if evicted.is_dir() else os.unlink)(evicted)  # it keeps only its newest builds
+        killed = running.worker_pids()  # the store holder and every worker
+        for pid in killed:
             os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: not any(_running(pid) for pid in killed), 10)  # dead while idle, not later
         answers = [ask() for _ in range(3)]
         assert [answer.status_code for answer in answers] == [200] * 3, running.log
         assert wait_until(lambda: requests.get(running.url + "/health", timeout=5).status_code == 200, 30)
         assert "FileNotFoundError" not in running.log
     finally:
         running.stop()
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` exists and has not ended (a zombie has)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def test_a_worker_whose_reads_made_the_store_its_own_copy_is_renewed_and_shares_it_again(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Her2graphError
+from .locations import data_root_given
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_LOCATE_SOURCE = "her2-resistance-review"
@@ -186,9 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.data is not None:
-            os.environ["HER2GRAPH_DATA"] = str(_data_folder(args.data))
-        return args.handler(args)
+        with data_root_given(_data_folder(args.data) if args.data is not None else None):
+            return args.handler(args)
     except BaseException as error:  # noqa: BLE001 - every outcome becomes an exit code (exit_code_of)
         code, message = exit_code_of(error)
         if message:
@@ -409,7 +409,8 @@ def _serve(args) -> int:
         build = _validated_build(_cache_folder(chosen["CACHE_DIR"]))
         if build is None:
             return EXIT_VIOLATIONS
-        config |= {"BUILD": build.nquads, "DATA_DIGEST": build.digest}
+        config |= {"BUILD": build.store if chosen["WORKER_STORE"] == "disk" else build.nquads,
+                   "DATA_DIGEST": build.digest}
     log_to_standard_error()
     app = create_app(config)
     try:
@@ -470,6 +471,10 @@ def _first_given(*values):
 
 
 def _check_serve_options(chosen: dict) -> None:
+    from .web.engine import WORKER_STORES
+
+    if chosen["WORKER_STORE"] not in WORKER_STORES:
+        raise Her2graphError(f"worker-store must be {' or '.join(WORKER_STORES)}, not {chosen['WORKER_STORE']!r}")
     if not 0 <= chosen["PORT"] <= 65535:
         raise Her2graphError(f"the port must be between 0 and 65535, not {chosen['PORT']}")
     for name in ("THREADS", "WORKERS", "MAX_ROWS", "MAX_BODY", "WORKER_MEMORY_MB", "MAX_NESTING", "MAX_OPERATORS",

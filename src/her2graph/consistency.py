@@ -1,8 +1,8 @@
 """OWL 2 consistency of the merged graph, decided by the HermiT reasoner through owlready2.
 
 owlready2 reads RDF/XML, OWL/XML and N-Triples, not Turtle, so the merged graph is written as N-Triples
-to a temporary folder and loaded into a fresh owlready2 World (never the process-wide default world, so
-one check cannot leak into the next). HermiT needs Java.
+to a temporary folder and handed to the HermiT wrapper (hermit.py), which loads it into a fresh World and
+leaves no file behind. HermiT needs Java.
 
 HermiT says only *that* the graph is inconsistent; owlready2 passes on no more. The explanation is
 assembled from the queries in queries/inconsistency-causes/, one per way this ontology's axioms can be
@@ -11,19 +11,17 @@ violated (functional data properties, datatype ranges, disjoint classes), each n
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import owlready2
 from rdflib import Graph
 from rdflib.namespace import OWL
 
-from .errors import ReasonerError
+from .errors import ReasonerUnavailable
+from .hermit import REASONER, run_hermit
 from .locations import queries_dir
 
-REASONER = "HermiT"
 CAUSES_FOLDER = "inconsistency-causes"
 _EXPLAINS = re.compile(r"^#\s*explains:\s*(.+)$", re.MULTILINE)
 
@@ -54,14 +52,15 @@ class ConsistencyResult:
 
 def check_consistency(graph: Graph, root: Path | None = None) -> ConsistencyResult:
     """Run HermiT over `graph`; an inconsistency is a result, a reasoner that cannot run is an error."""
-    if shutil.which(owlready2.JAVA_EXE) is None:
-        raise ReasonerError(f"the OWL reasoner needs Java ({owlready2.JAVA_EXE!r} is not on PATH): "
-                            "install a Java runtime, or pass --no-reasoner")
     with tempfile.TemporaryDirectory(prefix="her2graph-owl-") as folder:
         copy = Path(folder) / "merged.nt"
         _without_imports(graph).serialize(copy, format="nt", encoding="utf-8")
-        if _hermit_finds_consistent(copy, scratch=Path(folder)):
-            return ConsistencyResult(True)
+        try:
+            answer = run_hermit(copy, infer_property_values=False)
+        except ReasonerUnavailable as error:
+            raise ReasonerUnavailable(f"{error}, or pass --no-reasoner") from None
+    if answer.consistent:
+        return ConsistencyResult(True)
     causes = inconsistency_causes(graph, root)
     return ConsistencyResult(False, _explanation(causes), causes)
 
@@ -75,26 +74,6 @@ def inconsistency_causes(graph: Graph, root: Path | None = None) -> tuple[Incons
         for row in graph.query(text):
             found.append(InconsistencyCause(why.group(1) if why else path.stem, *(_name(graph, term) for term in row)))
     return tuple(found)
-
-
-def _hermit_finds_consistent(copy: Path, scratch: Path) -> bool:
-    world = owlready2.World()
-    # owlready2 leaves its own temporary copy behind when HermiT reports an inconsistency: point
-    # tempfile at our scratch folder for the call, so that copy goes when the folder does.
-    saved_tempdir, tempfile.tempdir = tempfile.tempdir, str(scratch)
-    try:
-        world.get_ontology(copy.as_uri()).load()
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        return True
-    except owlready2.OwlReadyInconsistentOntologyError:
-        return False
-    except owlready2.OwlReadyJavaError as error:
-        raise ReasonerError(f"{REASONER} failed: {' '.join(str(error).split())[:500]}") from None
-    except OSError as error:
-        raise ReasonerError(f"{REASONER} could not be started: {error}") from None
-    finally:
-        tempfile.tempdir = saved_tempdir
-        world.close()
 
 
 def _without_imports(graph: Graph) -> Graph:

@@ -30,6 +30,10 @@ class ReasonerError(Her2graphError):
     """The OWL reasoner could not be run (no Java, or it failed for a reason other than an inconsistency)."""
 
 
+class ReasonerUnavailable(ReasonerError):
+    """Java, which HermiT needs, is not installed."""
+
+
 class EvidenceError(Her2graphError):
     """An evidence file (evidence/*.yaml) cannot be compiled: the message names its file and line."""
 
@@ -39,3 +43,8 @@ class EvidenceError(Her2graphError):
         self.reason = reason
         where = f"{path}:{line}" if line else f"{path}"
         super().__init__(f"{where}: {reason}")
+
+
+def one_line(error: object) -> str:
+    """An error's message on one line (whitespace runs made single spaces), for a log line or a one-line report."""
+    return " ".join(str(error).split())

@@ -14,7 +14,7 @@ from .competency_queries import competency_query
 from .errors import QueryError
 from .oxigraph_store import query_store
 from .web.query_guard import screen_query
-from .namespaces import PREFIXES
+from .namespaces import PREFIX_IRIS
 
 RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
 _TABLE_FORMATS = {
@@ -80,7 +80,7 @@ def format_graph(triples: list, rdf_format: pyoxigraph.RdfFormat) -> str:
     """Triples ordered by subject (then predicate, object), with the project's prefixes that they use."""
     triples = sorted(triples, key=lambda triple: (str(triple.subject), str(triple.predicate), str(triple.object)))
     text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
-    used = {prefix: str(namespace) for prefix, namespace in PREFIXES.items() if f"<{namespace}" in text}
+    used = {prefix: namespace for prefix, namespace in PREFIX_IRIS.items() if f"<{namespace}" in text}
     if rdf_format == pyoxigraph.RdfFormat.N_TRIPLES:
         return text
     return pyoxigraph.serialize(triples, format=rdf_format, prefixes=used).decode("utf-8")

@@ -34,6 +34,11 @@ PREFIXES = {
     "sh": SH,
     "oboInOwl": OBOINOWL,
 }
+PREFIX_IRIS = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+"""The prefix table as plain strings (what pyoxigraph's serialisers take)."""
+SPARQL_PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIX_IRIS.items())
+"""The PREFIX lines of the prefix table, to put before a SPARQL query."""
 
 __all__ = ["BASE", "H2G", "H2R", "H2S", "GRAPH", "ONTOLOGY_IRI", "OA", "OBO", "OBOINOWL", "SH", "PREFIXES",
+           "PREFIX_IRIS", "SPARQL_PROLOGUE",
            "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]

@@ -268,7 +268,7 @@ def graphml(network: Network) -> bytes:
              '  <key id="type" for="node" attr.name="type" attr.type="string"/>',
              '  <key id="iri" for="node" attr.name="iri" attr.type="string"/>',
              '  <key id="colour" for="node" attr.name="colour" attr.type="string"/>']
-    lines += [f'  <key id="data_{key}" for="node" attr.name={quoteattr(key)} attr.type="string"/>'
+    lines += [f'  <key id={quoteattr("data_" + key)} for="node" attr.name={quoteattr(key)} attr.type="string"/>'
               for key in data_keys]
     lines += ['  <key id="elabel" for="edge" attr.name="label" attr.type="string"/>',
               '  <key id="eiri" for="edge" attr.name="iri" attr.type="string"/>',
@@ -279,8 +279,8 @@ def graphml(network: Network) -> bytes:
         lines.append(f'      <data key="label">{escape(node.label)}</data>')
         lines.append(f'      <data key="type">{escape(node.kind)}</data>')
         lines.append(f'      <data key="iri">{escape(str(node.iri))}</data>')
-        lines.append(f'      <data key="colour">{node.colour}</data>')
-        lines += [f'      <data key="data_{key}">{escape(value)}</data>' for key, value in node.data.items()]
+        lines.append(f'      <data key="colour">{escape(node.colour)}</data>')
+        lines += [f'      <data key={quoteattr("data_" + key)}>{escape(value)}</data>' for key, value in node.data.items()]
         lines.append("    </node>")
     for number, edge in enumerate(network.edges):
         lines.append(f'    <edge id="e{number}" source={quoteattr(str(edge.source))} target={quoteattr(str(edge.target))}>')

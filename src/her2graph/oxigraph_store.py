@@ -16,14 +16,11 @@ from .errors import QueryError
 _MERGE_INTO_DEFAULT_GRAPH = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def store_from_nquads(nquads: bytes | str) -> pyoxigraph.Store:
+def store_from_nquads(nquads: bytes) -> pyoxigraph.Store:
     """An in-memory Store holding the named graphs of `nquads`, and their merge as default graph.
 
-    `nquads` is the data itself, or the path of a store_cache build, which holds the merge already."""
+    (A store_cache build, which holds the merge already, is opened by store_from_build.)"""
     store = pyoxigraph.Store()
-    if isinstance(nquads, str):
-        store.bulk_load(path=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        return store
     store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
     store.update(_MERGE_INTO_DEFAULT_GRAPH)
     return store

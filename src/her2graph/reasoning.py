@@ -9,11 +9,10 @@ https://w3id.org/her2graph/graph/inferences, which the service serves beside the
 The release gate: the merged graph must be consistent, have no unsatisfiable class, and make the reasoner
 merge no two named individuals (two values of a functional property would force that silently).
 
-owlready2 reads RDF/XML, not Turtle, and runs HermiT with Java, which must be on PATH.
+owlready2 reads RDF/XML, not Turtle, and runs HermiT with Java, which must be on PATH; hermit.py runs it.
 """
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,14 +21,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .errors import Her2graphError
+from .hermit import run_hermit
 from .namespaces import PREFIXES
 
 _IGNORED_TYPES = {OWL.Thing, OWL.NamedIndividual}
-
-
-class ReasonerUnavailable(Her2graphError):
-    """Java, which HermiT needs, is not installed."""
 
 
 @dataclass
@@ -101,36 +96,15 @@ def reason_over_graph(graph: Graph) -> ReasoningResult:
 
 
 def _reason(asserted: Graph, path: Path) -> ReasoningResult:
-    if shutil.which("java") is None:
-        raise ReasonerUnavailable("HermiT needs Java on PATH (Debian: apt-get install default-jre-headless)")
-    import owlready2
-
-    world = owlready2.World()
-    try:
-        world.get_ontology(path.resolve().as_uri()).load()
-    except Exception as error:  # owlready2's parsers raise many kinds; all mean "cannot read this file"
-        raise Her2graphError(f"owlready2 cannot read {path}: {_first_line(error)[:300]}") from None
-    try:
-        owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError as error:
-        return ReasoningResult(asserted, consistent=False, inconsistency=_first_line(error))
-    raw = _triples_of(world, world.get_ontology("http://inferrences/"))
+    answer = run_hermit(path, infer_property_values=True)
+    if not answer.consistent:
+        return ReasoningResult(asserted, consistent=False, inconsistency=answer.inconsistency)
     result = ReasoningResult(asserted, consistent=True)
-    result.unsatisfiable_classes = sorted(
-        URIRef(cls.iri) for cls in world.inconsistent_classes() if cls is not owlready2.Nothing)
+    result.unsatisfiable_classes = [URIRef(iri) for iri in answer.unsatisfiable_classes]
+    raw = {(URIRef(s), URIRef(p), URIRef(o)) for s, p, o in answer.inferred}
     result.inferred = _entailed_triples(asserted, raw)
     result.merged_individuals = _merged_individuals(asserted, result.inferred)
     return result
-
-
-def _triples_of(world, ontology) -> set[tuple[URIRef, URIRef, URIRef]]:
-    """The IRI-to-IRI triples owlready2 put in an ontology (its reasoner writes to 'http://inferrences/')."""
-    triples = set()
-    for s, p, o in ontology.get_triples(None, None, None):
-        if not (isinstance(s, int) and isinstance(o, int) and s > 0 and o > 0):
-            continue  # blank nodes (negative ids) and literals are not inferences we serve
-        triples.add((URIRef(world._unabbreviate(s)), URIRef(world._unabbreviate(p)), URIRef(world._unabbreviate(o))))
-    return triples
 
 
 def _entailed_triples(asserted: Graph, raw: set) -> set[tuple[URIRef, URIRef, URIRef]]:
@@ -183,7 +157,3 @@ def _merged_individuals(asserted: Graph, inferred: set) -> list[tuple[URIRef, UR
             values[(predicate, subject)].add(obj)
     return sorted((prop, subject, sorted(objs)) for (prop, subject), objs in values.items() if len(objs) > 1)
 
-
-def _first_line(error: Exception) -> str:
-    text = " ".join(str(error).split())
-    return text[:500] or type(error).__name__

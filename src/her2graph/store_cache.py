@@ -1,4 +1,5 @@
-"""The service's validated data as one N-Quads file, built once per content and kept in a cache folder.
+"""The service's validated data, built once per content and kept in a cache folder: an on-disk Oxigraph store
+that query workers open read-only, and the same data as one N-Quads file.
 
 Building parses the curated files with Oxigraph (store_loading) and validates them with SHACL run as SPARQL
 on that store (shacl_sparql; pySHACL where the shapes need it): 34 s at a million triples, where rdflib and
@@ -42,7 +43,7 @@ from .locations import data_root, graph_dir, shapes_dir
 from .namespaces import GRAPH, SH
 
 CACHE_DIR_VARIABLE = "HER2GRAPH_CACHE_DIR"
-CACHE_FORMAT = "her2graph-store-2"
+CACHE_FORMAT = "her2graph-store-3"
 """Changes whenever the layout of a build changes, so old builds are not mistaken for new ones."""
 COPIES_FOLDER = "files"
 """Beside the builds: a copy of each data file they were made from, by digest (for incremental validation)."""
@@ -52,6 +53,13 @@ DEFINING_MODULES = ("dataset.py", "validation.py", "shacl_sparql.py", "store_loa
                     "store_cache.py")
 """Our modules whose code decides what a build holds and whether it is valid: part of the digest."""
 DEFINING_PACKAGES = ("rdflib", "pyshacl", "pyoxigraph")
+STORE_SUFFIX = ".store"
+"""The on-disk Oxigraph store of a build: `DIGEST.store/` beside `DIGEST.nq`."""
+UNDIGESTED_STORE_FILES = ("LOG", "LOCK")
+"""Files of a RocksDB folder without data (its activity log, old logs `LOG.old.*`, its lock): not in the
+manifest, since opening the store may write them."""
+SERVING_PREFIX = ".serving-"
+"""Folders of hard links to a build's store, one per running service: see serving_copy."""
 
 
 class GraphNotValid(Her2graphError):
@@ -64,7 +72,7 @@ class GraphNotValid(Her2graphError):
 
 @dataclass(frozen=True)
 class BuiltStore:
-    """A validated build: its N-Quads file, the digest of its inputs, its size, and how it was obtained."""
+    """A validated build: its N-Quads file and on-disk store, the digest of its inputs, and how it was obtained."""
 
     nquads: Path
     digest: str
@@ -77,6 +85,11 @@ class BuiltStore:
     """Why the build is not kept in the cache folder (read-only, full), if it is not."""
     validated: str | None = None
     """What was validated to make the build: the whole graph, or what a change of files can affect."""
+
+    @property
+    def store(self) -> Path:
+        """The on-disk Oxigraph store of the build (a RocksDB folder), to open read-only."""
+        return store_path(self.nquads)
 
     def quads(self) -> int:
         """How many quads the build holds (the named graphs' triples and their merge's)."""
@@ -138,7 +151,7 @@ def built_store(root: Path | None = None, folder: Path | None = None) -> BuiltSt
     digest = input_digest(root)
     path = folder / f"{digest}.nq"
     discarded = None
-    if path.exists() or _manifest_path(path).exists():
+    if path.exists() or _manifest_path(path).exists() or store_path(path).exists():
         discarded = build_damage(path)
         if discarded is None:
             _touch(path)  # most recently used: kept longest
@@ -162,7 +175,8 @@ def build_damage(path: Path) -> str | None:
     recorded when it was written, a report that was changed), or None when it is intact."""
     try:
         manifest = json.loads(_manifest_path(path).read_text(encoding="utf-8"))
-        expected = (manifest["format"], manifest["nquads_sha256"], manifest["nquads_bytes"], manifest["report_sha256"])
+        expected = (manifest["format"], manifest["nquads_sha256"], manifest["nquads_bytes"], manifest["report_sha256"],
+                    manifest.get("store_files"))
     except FileNotFoundError:
         return "it has no manifest (written by an older version, or cut short)"
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -176,9 +190,40 @@ def build_damage(path: Path) -> str | None:
             return "its content differs from the digest recorded when it was written"
         if file_sha256(_report_path(path)) != expected[3]:
             return "its validation report differs from the digest recorded when it was written"
+        return _store_damage(store_path(path), expected[4])
     except OSError as error:
         return f"it cannot be read ({error.strerror or error})"
     return None
+
+
+def _store_damage(folder: Path, expected) -> str | None:
+    """Why the on-disk store `folder` differs from the manifest's record of its files, or None."""
+    if not isinstance(expected, dict):
+        return "its manifest records no on-disk store"
+    if not folder.is_dir():
+        return "its on-disk store is missing"
+    found = store_files(folder)
+    if set(found) != set(expected):
+        changed = sorted(set(found) ^ set(expected))
+        return f"its on-disk store's files differ from those written ({', '.join(changed[:3])})"
+    for name, recorded in expected.items():
+        if found[name].stat().st_size != recorded[1]:
+            return f"its on-disk store's {name} is {found[name].stat().st_size} bytes, not the {recorded[1]} written"
+    for name, recorded in expected.items():
+        if file_sha256(found[name]) != recorded[0]:
+            return f"its on-disk store's {name} differs from the digest recorded when it was written"
+    return None
+
+
+def store_files(folder: Path) -> dict[str, Path]:
+    """The files of a RocksDB folder that hold data (all but UNDIGESTED_STORE_FILES), by name."""
+    return {path.name: path for path in folder.iterdir()
+            if not path.name.startswith(UNDIGESTED_STORE_FILES)}
+
+
+def store_path(nquads: Path) -> Path:
+    """The on-disk store of the build whose N-Quads file is `nquads`."""
+    return nquads.with_suffix(STORE_SUFFIX)
 
 
 def _build(root: Path, path: Path) -> str:
@@ -205,11 +250,13 @@ def _build(root: Path, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     report = report_graph_of(findings, shapes).serialize(format="nt", encoding="utf-8")
     nquads = _written(path, lambda temporary: data.store.dump(temporary, format=pyoxigraph.RdfFormat.N_QUADS))
+    del data  # the validation store (1 GiB at a million triples) goes before RocksDB's bulk load takes as much
     _written(_report_path(path), lambda temporary: Path(temporary).write_bytes(report))
+    written_store = _written_store(store_path(path), path)
     _keep_copies(root, files, path.parent)
     manifest = {"format": CACHE_FORMAT, "nquads_sha256": nquads[0], "nquads_bytes": nquads[1],
-                "report_sha256": hashlib.sha256(report).hexdigest(), "root": str(root.resolve()), "base": base,
-                "files": files}
+                "report_sha256": hashlib.sha256(report).hexdigest(), "store_files": written_store,
+                "root": str(root.resolve()), "base": base, "files": files}
     _written(_manifest_path(path), lambda temporary: Path(temporary).write_text(json.dumps(manifest, indent=1)))
     return validated
 
@@ -283,6 +330,44 @@ def _written(path: Path, write) -> tuple[str, int]:
             os.unlink(temporary)
 
 
+def _written_store(folder: Path, nquads: Path) -> dict[str, list]:
+    """Bulk-load `nquads` into a new on-disk Oxigraph store at `folder` (made in a temporary folder, then
+    renamed, so no half-written store is ever found); SHA-256 and size of each of its data files."""
+    temporary = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".building-", suffix=STORE_SUFFIX))
+    try:
+        store = pyoxigraph.Store(str(temporary))
+        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        del store  # closed: every file written and released before the folder is hashed and renamed
+        written = {name: [file_sha256(file), file.stat().st_size] for name, file in store_files(temporary).items()}
+        shutil.rmtree(folder, ignore_errors=True)  # a damaged store of the same digest, discarded already
+        os.replace(temporary, folder)
+        return written
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def serving_copy(store: Path) -> Path:
+    """A folder of this process holding hard links to the files of the on-disk store `store`, removed when
+    the process exits: the store the query workers open. Another service sharing the cache folder may evict
+    the build while this one runs (it keeps only its newest builds); the links keep the files, so a worker or
+    store holder started after that still opens the same data. Where links cannot be made (a read-only
+    cache folder, which nobody can evict from either), `store` itself."""
+    try:
+        folder = Path(tempfile.mkdtemp(dir=store.parent, prefix=f"{SERVING_PREFIX}{os.getpid()}-"))
+    except OSError:
+        return store
+    try:
+        for name in os.listdir(store):
+            if not name.startswith(UNDIGESTED_STORE_FILES):
+                os.link(store / name, folder / name)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return store
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def _ontology_graph(root: Path):
     """The ontology named graph, parsed with rdflib (small): the from-ontology/ queries derive shapes from it."""
     from rdflib import Graph
@@ -320,6 +405,7 @@ def _discard(path: Path) -> None:
             part.unlink(missing_ok=True)
         except OSError:  # a read-only cache folder: the damaged build stays, and is never trusted
             pass
+    shutil.rmtree(store_path(path), ignore_errors=True)
 
 
 def _touch(path: Path) -> None:
@@ -350,6 +436,20 @@ def _forget_old_builds(folder: Path) -> None:
     for copy in (folder / COPIES_FOLDER).glob("*"):
         if copy.name not in kept:
             copy.unlink(missing_ok=True)
+    for serving in folder.glob(f"{SERVING_PREFIX}*"):
+        if not _running(serving.name[len(SERVING_PREFIX):].split("-", 1)[0]):
+            shutil.rmtree(serving, ignore_errors=True)  # left by a service that was killed
+
+
+def _running(pid: str) -> bool:
+    """Whether the process `pid` (text) exists (or might: a process of another user)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _package_version(name: str) -> str:

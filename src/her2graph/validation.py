@@ -26,9 +26,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node, URIRef
 
 from .dataset import merged_graph, parse_rdf_file
-from .errors import Her2graphError, ShapesError
+from .errors import Her2graphError, ShapesError, one_line
 from .locations import shapes_dir
-from .namespaces import GRAPH, H2S, PREFIXES, SH
+from .namespaces import GRAPH, H2S, PREFIXES, SH, SPARQL_PROLOGUE
 from .provenance import source_of
 from .ratio_checks import add_to_report_graph, ratio_findings
 from .shacl_sparql import CompiledShapes, DataLoader, Finding, UnsupportedShapes, oxigraph_triple
@@ -134,7 +134,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     try:
         return CompiledShapes(shapes)
     except (ValueError, TypeError, AttributeError) as error:  # malformed shapes: a list that is not one ...
-        raise ShapesError(f"the shapes cannot be run: {_one_line(error)}") from None
+        raise ShapesError(f"the shapes cannot be run: {one_line(error)}") from None
 
 
 def report_of(findings: Iterable[Finding], shapes: Graph, graph: Graph) -> ValidationReport:
@@ -210,9 +210,8 @@ def _context_graph(store, nodes) -> Graph:
     terms = " ".join(str(oxigraph_term(node)) for node in nodes if isinstance(node, URIRef))
     if not terms:
         return graph
-    prefixes = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
     try:
-        triples = list(store.query(prefixes + _CONTEXT.replace("NODES", terms)))
+        triples = list(store.query(SPARQL_PROLOGUE + _CONTEXT.replace("NODES", terms)))
     except (SyntaxError, OSError):  # labels and spans are a courtesy: the results are reported without them
         return graph
     for triple in triples:
@@ -233,9 +232,9 @@ def validate_graph(graph: Graph, shapes: Graph, ontology: Graph | None = None) -
             data, shacl_graph=shapes, ont_graph=ontology, inference=INFERENCE, inplace=True, abort_on_first=False,
         )
     except (ConstraintLoadError, ShapeLoadError, RuleLoadError, ReportableRuntimeError) as error:
-        raise ShapesError(f"the shapes cannot be run: {_one_line(error)}") from None
+        raise ShapesError(f"the shapes cannot be run: {one_line(error)}") from None
     if isinstance(report_graph, Exception):  # pySHACL returns, rather than raises, a ValidationFailure
-        raise ShapesError(f"the shapes cannot be run: {_one_line(report_graph)}")
+        raise ShapesError(f"the shapes cannot be run: {one_line(report_graph)}")
     return _read_report(graph, shapes, report_graph)
 
 
@@ -284,7 +283,7 @@ def _derived_shapes(ontology, query_file: Path) -> Graph:
     try:
         triples = ontology.query(text)
     except (SyntaxError, OSError, ValueError) as error:
-        raise ShapesError(f"{query_file}: the query cannot be run: {_one_line(error)}") from None
+        raise ShapesError(f"{query_file}: the query cannot be run: {one_line(error)}") from None
     derived = Graph()
     for triple in triples:
         derived.add(tuple(_rdflib_term(term) for term in (triple.subject, triple.predicate, triple.object)))
@@ -316,9 +315,6 @@ def _message(report: Graph, shapes: Graph, node: Node) -> str:
     specific = [message for message in messages if message not in general]
     return (specific or messages or ["(no message)"])[0]
 
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
 
 
 def _source_or_none(graph: Graph) -> SourceText | None:

@@ -4,16 +4,20 @@ incrementally); issue 10's targets at a million triples marked held or not.
 
 Each start is of the real command, timed from its launch to its first answer (our_service.OurService), in a
 cache folder of its own. Memory is the peak, over the start, of the proportional set size (PSS) of the
-service's processes together, sampled every 0.1 s: PSS counts a page the worker processes share once.
+service's processes together, sampled every 0.1 s: PSS counts a page the worker processes share once. With
+the workers on the build's on-disk store (the default), the store's pages they read are in the page cache,
+in no process's PSS: the table gives the store's size on disk beside it.
 """
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..web.engine import WORKER_STORE
 from .our_service import OurService
 
 FIRST_START_SECONDS = 60.0
@@ -41,13 +45,16 @@ class StartupMeasurements:
     changed_start: float = 0.0
     changed_start_cpu: float = 0.0
     changed_validated: str = ""
+    store_bytes: int = 0
+    """Size of the build's on-disk store (what the workers share through the page cache)."""
+    worker_store: str = ""
     notes: list[str] = field(default_factory=list)
 
 
 def measure_startup(size: str, root: Path, source: Path | None, work: Path) -> StartupMeasurements:
     """Three starts of the service on the data folder `root`: cold, from the cached build, and after a change
     of one file (then undone)."""
-    measured = StartupMeasurements(size)
+    measured = StartupMeasurements(size, worker_store=os.environ.get("HER2GRAPH_WORKER_STORE", WORKER_STORE))
     cache, logs = work / f"startup-cache-{size}", work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     if cache.exists():
@@ -59,6 +66,7 @@ def measure_startup(size: str, root: Path, source: Path | None, work: Path) -> S
         setattr(measured, f"{name}_start", seconds)
         setattr(measured, f"{name}_start_peak", peak)
         setattr(measured, f"{name}_start_cpu", cpu)
+    measured.store_bytes = sum(part.stat().st_size for part in cache.glob("*.store/*"))
     edited = next(root / name for name in EDITED_FILES if (root / name).exists())
     original = edited.read_bytes()
     try:
@@ -75,24 +83,28 @@ def startup_report(results: list[StartupMeasurements]) -> str:
     """The start-up table, with the targets at a million triples."""
     lines = ["", "Start-up and validation (her2graph serve, to its first answer)", "",
              "Seconds to ready (CPU seconds of the service's processes in brackets: the machine's other load",
-             "stretches the first, not the second), and the peak PSS of the service's processes.", "",
+             "stretches the first, not the second), and the peak PSS of the service's processes; the workers",
+             f"read the graph from: {', '.join(sorted({m.worker_store for m in results}))} (HER2GRAPH_WORKER_STORE; "
+             "on disk, the store's pages are in the page cache, in no PSS: its size is given).", "",
              f"{'graph':8} {'first start':>18} {'peak memory':>12} {'cached build':>17} {'peak memory':>12} "
-             f"{'one-file change':>18}  validated after the change"]
+             f"{'store on disk':>13} {'one-file change':>18}  validated after the change"]
     for measured in results:
         lines.append(f"{measured.size:8} {measured.first_start:8.1f}s ({measured.first_start_cpu:5.1f}s) "
                      f"{_gib(measured.first_start_peak):>12} {measured.cached_start:7.2f}s ({measured.cached_start_cpu:5.1f}s) "
-                     f"{_gib(measured.cached_start_peak):>12} {measured.changed_start:8.1f}s ({measured.changed_start_cpu:5.1f}s)"
+                     f"{_gib(measured.cached_start_peak):>12} {_gib(measured.store_bytes):>13} "
+                     f"{measured.changed_start:8.1f}s ({measured.changed_start_cpu:5.1f}s)"
                      f"  {measured.changed_validated}")
     target = next((measured for measured in results if measured.size == TARGET_SIZE), None)
-    lines += ["", "Targets at a million triples (issue 10):"]
+    lines += ["", "Targets at a million triples (issue 10; wall clock, which the machine's other load stretches, "
+              "CPU seconds in brackets):"]
     if target is None:
         lines.append("  not measured (run with --sizes 1m)")
         return "\n".join(lines)
     lines += [
         _held(f"validated and ready on a first start ≤ {FIRST_START_SECONDS:g} s", target.first_start,
-              target.first_start <= FIRST_START_SECONDS, "s"),
+              target.first_start <= FIRST_START_SECONDS, f"s ({target.first_start_cpu:.1f} CPU-s)"),
         _held(f"ready from the cached build ≤ {CACHED_START_SECONDS:g} s", target.cached_start,
-              target.cached_start <= CACHED_START_SECONDS, "s"),
+              target.cached_start <= CACHED_START_SECONDS, f"s ({target.cached_start_cpu:.1f} CPU-s)"),
         _held("peak memory ≤ 3 GiB", max(target.first_start_peak, target.cached_start_peak) / 1024 ** 3,
               max(target.first_start_peak, target.cached_start_peak) <= PEAK_MEMORY_BYTES, "GiB"),
         _held("a one-file change is validated incrementally", target.changed_start,

@@ -23,7 +23,6 @@ text alone, so screened queries are remembered too, bounded by their bytes, in e
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 import threading
@@ -31,7 +30,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from ..errors import QueryError
-from .engine import RESULTS_DEFAULT, Answer
+from .engine import Answer, SelectsBindings
 from .query_guard import ScreenedQuery
 
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
@@ -115,7 +114,7 @@ class BoundedLru:
         return len(self._entries)
 
 
-class CachingEngine:
+class CachingEngine(SelectsBindings):
     """An engine (QueryEngine, RemoteEngine) with screened queries remembered and, optionally, answers."""
 
     def __init__(self, engine, data_digest: str | None, answer_bytes: int, max_answer_bytes: int = MAX_ANSWER_BYTES):
@@ -165,11 +164,6 @@ class CachingEngine:
         if key_size <= LONGEST_KEY and size <= self.answers.max_size // MAX_SHARE:
             self.answers.put(key, answer, size)
         return replace(answer, cache="miss")
-
-    def select(self, text: str, timeout: float | None = None) -> list[dict]:
-        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
-        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT, timeout=timeout, capped=False)
-        return json.loads(answer.body)["results"]["bindings"]
 
     @property
     def workers_isolated(self) -> bool:

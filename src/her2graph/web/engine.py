@@ -5,11 +5,14 @@ Neither Oxigraph nor rdflib can cancel a CPU-bound query from inside, so each qu
 takes its place while the others go on answering. The web process never evaluates SPARQL; it screens the
 text (query_guard), hands it to an idle worker and waits at most the time limit, answer included.
 
-The store is loaded once, by a store holder process that the workers are forked from, so they share one
-copy of it: from N-Quads made from the validated rdflib Dataset, the named graphs as they are and their
-merge (a set of triples, as SPARQL's RDF merge wants) as the store's default graph
-(her2graph.oxigraph_store, which the command line's queries use too). A build of store_cache is such
-N-Quads with the merge already made: it is bulk-loaded as is.
+The workers share one copy of the store, one of two ways (worker_pool): a build's on-disk Oxigraph store,
+opened read-only by every worker (WORKER_STORE "disk": ready in milliseconds at any size, one copy in the
+page cache), or an in-memory store loaded once by a store holder process that the workers are forked from
+(WORKER_STORE "memory", the default: queries 3 to 7 times faster, a start that loads the build,
+copy-on-write sharing). Both hold the named graphs as they are and their merge (a set of triples, as
+SPARQL's RDF merge wants) as the store's default graph: a store_cache build has the merge made already;
+N-Quads of an rdflib Dataset get it here (her2graph.oxigraph_store, which the command line's queries use
+too).
 A query's own FROM / FROM NAMED, or the protocol's default-graph-uri / named-graph-uri, choose other graphs.
 
 Workers also leave the network where Linux allows it (a new, empty network namespace), so even a SERVICE
@@ -23,11 +26,12 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph
 
-from ..errors import Her2graphError, QueryError
+from ..errors import Her2graphError, QueryError, one_line
 from ..oxigraph_store import store_from_build, store_from_nquads
 from .graph_serialisation import ordered_graph
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query
@@ -41,6 +45,13 @@ WORKERS = 2
 """Worker processes, each answering one query at a time."""
 WORKER_MEMORY_MB = 2048
 """Address space of one worker, in MiB (its store, the query's intermediate results, a 256 MiB stack)."""
+WORKER_STORES = ("disk", "memory")
+WORKER_STORE = "memory"
+"""Where the workers read a build: an in-memory copy (loaded from its N-Quads by the store holder) or its on-disk
+store (opened read-only by each). In memory, queries cost 3 to 7 times less CPU than on Oxigraph's RocksDB
+store, which is what the service is for; on disk, a start takes a second at any size and the workers share
+one copy through the page cache. docs/performance.md, "One store on disk for every worker", has the
+measurements behind the choice."""
 
 RESULTS_DEFAULT = "application/sparql-results+json"
 GRAPH_DEFAULT = "text/turtle"
@@ -102,7 +113,19 @@ class _Job:
     max_rows: int | None
 
 
-class QueryEngine:
+class SelectsBindings:
+    """The `select` of every engine (local, remote, caching): what the service's own pages use to read the data.
+
+    An engine that inherits it has `prepare` and `evaluate`."""
+
+    def select(self, text: str, timeout: float | None = None) -> list[dict]:
+        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
+        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT,  # type: ignore[attr-defined]
+                               timeout=timeout, capped=False)
+        return json.loads(answer.body)["results"]["bindings"]
+
+
+class QueryEngine(SelectsBindings):
     """Oxigraph's SPARQL engine over one dataset: prepare (screen) a query, then evaluate it in a worker."""
 
     def __init__(self, nquads: bytes | Path, workers: int = WORKERS, timeout: float = QUERY_TIMEOUT,
@@ -124,9 +147,16 @@ class QueryEngine:
         return cls(dataset.serialize(format="nquads", encoding="utf-8"), **options)
 
     @classmethod
-    def from_build(cls, nquads_file: Path, **options) -> QueryEngine:
-        """An engine over a store_cache build (named graphs, and their merge as default graph, in N-Quads)."""
-        return cls(Path(nquads_file), **options)
+    def from_build(cls, build: Path, **options) -> QueryEngine:
+        """An engine over a store_cache build (named graphs, and their merge as default graph): its on-disk
+        store (a folder), which every worker opens read-only, through hard links of this process's own; or its
+        N-Quads file, which the store holder loads into memory."""
+        build = Path(build)
+        if build.is_dir():
+            from ..store_cache import serving_copy
+
+            return cls(serving_copy(build), **options)
+        return cls(build, **options)
 
     def prepare(self, text: str) -> ScreenedQuery:
         """The query, screened; raises a QueryError saying why it cannot be evaluated here."""
@@ -175,11 +205,6 @@ class QueryEngine:
                                 "narrow it (a LIMIT, more specific patterns, no ORDER BY over many rows); the "
                                 "service's operator sets the cap with her2graph serve --worker-memory-mb")
 
-    def select(self, text: str, timeout: float | None = None) -> list[dict]:
-        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
-        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT, timeout=timeout, capped=False)
-        return json.loads(answer.body)["results"]["bindings"]
-
     @property
     def workers_isolated(self) -> bool:
         """Whether the workers run without network access."""
@@ -207,7 +232,7 @@ def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
         result = store.query(job.query, base_iri=job.base_iri, **options)
         return ("answer", *_serialised(result, job.media_type, job.max_rows))
     except SyntaxError as error:
-        return ("syntax", f"the query is not valid SPARQL: {_one_line(error)}")
+        return ("syntax", f"the query is not valid SPARQL: {one_line(error)}")
     except _TooManyLines:
         return ("too-many", f"the answer has more than {job.max_rows} rows, the most this service gives at once: "
                             "add LIMIT (and OFFSET to page through it)")
@@ -217,10 +242,10 @@ def _answer(store: pyoxigraph.Store, message: tuple) -> tuple:
         return ("memory",)
     except RuntimeError as error:
         if str(error).startswith("The custom function"):
-            return ("unsupported", f"{_one_line(error)}: this service has the functions of SPARQL 1.1 only")
-        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
+            return ("unsupported", f"{one_line(error)}: this service has the functions of SPARQL 1.1 only")
+        return ("failure", f"{type(error).__name__}: {one_line(error)}")
     except Exception as error:  # an engine error no query should cause: the web process logs it as a 500
-        return ("failure", f"{type(error).__name__}: {_one_line(error)}")
+        return ("failure", f"{type(error).__name__}: {one_line(error)}")
 
 
 class _TooManyLines(Exception):
@@ -261,7 +286,7 @@ def _written(serialise, media_type: str) -> bytes:
     try:
         return serialise()
     except (ValueError, OSError) as error:
-        raise _Unwritable(f"the answer cannot be written as {media_type}: {_one_line(error)}; "
+        raise _Unwritable(f"the answer cannot be written as {media_type}: {one_line(error)}; "
                           "ask for text/turtle or application/n-triples") from None
 
 
@@ -296,11 +321,12 @@ def _capped_lines(serialise, most: int) -> bytes:
     return b"".join(sink.chunks)
 
 
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split())
 
-
-def _open_store(source: str | bytes) -> pyoxigraph.Store:
+def _open_store(source: str | bytes):
+    """The store holder's store: in memory from N-Quads (bytes, or a file's path); for an on-disk store's
+    folder, the function each worker opens it with after its fork (worker_pool says why)."""
+    if isinstance(source, str) and Path(source).is_dir():
+        return partial(pyoxigraph.Store.read_only, source)
     return store_from_build(source) if isinstance(source, str) else store_from_nquads(source)
 
 

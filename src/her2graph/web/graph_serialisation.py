@@ -11,9 +11,7 @@ import re
 
 import pyoxigraph
 
-from ..namespaces import PREFIXES
-
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+from ..namespaces import PREFIX_IRIS
 _TURTLE_DIRECTIVE = re.compile(rb"^@prefix [^\n]*\n", re.MULTILINE)
 
 
@@ -21,7 +19,7 @@ def ordered_graph(ntriples: bytes, rdf_format: pyoxigraph.RdfFormat) -> bytes:
     """The triples of the N-Triples document `ntriples`, sorted, written in `rdf_format`."""
     lines = sorted(set(line for line in ntriples.splitlines() if line.strip()), key=_by_subject)
     text = b"\n".join(lines) + b"\n"
-    prefixes = {prefix: namespace for prefix, namespace in _PREFIXES.items() if f"<{namespace}".encode() in text}
+    prefixes = {prefix: namespace for prefix, namespace in PREFIX_IRIS.items() if f"<{namespace}".encode() in text}
     written = _written(text, rdf_format, prefixes)
     if rdf_format == pyoxigraph.RdfFormat.TURTLE:
         body = _TURTLE_DIRECTIVE.sub(b"", written)

@@ -57,9 +57,18 @@ class BatchedStreamHandler(logging.Handler):
             self.flush()
 
 
-def log_to_standard_error(level: int = logging.INFO) -> None:
-    """Send every log record of `level` or more to standard error, in batches (the service's log)."""
+SERVICE_LOGGERS = ("her2graph", "waitress")
+"""The loggers of the service's log: ours (her2graph.*) and the WSGI server's. The root logger is left alone:
+it belongs to whoever embeds the service."""
+
+
+def log_to_standard_error(level: int = logging.INFO) -> BatchedStreamHandler:
+    """Send every record of the service's loggers of `level` or more to standard error, in batches."""
     handler = BatchedStreamHandler()
     handler.setFormatter(logging.Formatter(LINE_FORMAT))
-    logging.basicConfig(level=level, handlers=[handler])
+    for name in SERVICE_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.addHandler(handler)
     atexit.register(handler.flush)
+    return handler

@@ -9,7 +9,8 @@ values of its neighbours, and the class hierarchy that names each neighbour's ki
 from __future__ import annotations
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, URIRef
+from rdflib.plugins.sparql.results.jsonresults import parseJsonTerm
 
 from ..namespaces import H2G
 
@@ -47,15 +48,6 @@ def neighbourhood_dataset(engine, iri: str) -> Dataset | None:
     described = engine.select(_DESCRIBED.replace("$nodes", values).replace("$h2g", str(H2G)))
     dataset = Dataset()
     for row in around + classes + described:
-        dataset.add((_term(row["s"]), _term(row["p"]), _term(row["o"]), URIRef(row["g"]["value"])))
+        dataset.add((parseJsonTerm(row["s"]), parseJsonTerm(row["p"]), parseJsonTerm(row["o"]),
+                     URIRef(row["g"]["value"])))
     return dataset
-
-
-def _term(term: dict):
-    """An rdflib term from a SPARQL JSON term (SPARQL 1.1 Query Results JSON, §3.2.2)."""
-    if term["type"] == "uri":
-        return URIRef(term["value"])
-    if term["type"] == "bnode":
-        return BNode(term["value"])
-    return Literal(term["value"], lang=term.get("xml:lang"),
-                   datatype=URIRef(term["datatype"]) if "datatype" in term else None)

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from ..competency_queries import competency_queries
 from ..locations import queries_dir
-from ..namespaces import BASE, PREFIXES
+from ..namespaces import BASE, PREFIX_IRIS
 from .app import EXTENSION, service
 from .descriptions import source_rows
 from .negotiation import CONTENT_TYPES
@@ -57,7 +57,7 @@ def page() -> Response:
     initial = asked or (examples[0]["text"] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
     chosen = request.args.get("format", "table")
     html = render_template("query.html", examples=examples, query=initial, run=bool(asked), base=BASE,
-                           prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+                           prefixes=PREFIX_IRIS,
                            terms=_completable_terms(), sources=source_rows(service().summary()),
                            formats=SHOWN_AS, downloads=DOWNLOADS,
                            chosen_format=chosen if chosen in dict(SHOWN_AS) else "table",

@@ -45,9 +45,9 @@ import urllib.parse
 
 import pyoxigraph
 
-from ..errors import Her2graphError, QueryError
+from ..errors import Her2graphError, QueryError, one_line
 from ..store_message import store_message
-from .engine import MAX_ROWS, QUERY_TIMEOUT, RESULTS_DEFAULT, Answer, QueryTimeout, TooManyResults
+from .engine import MAX_ROWS, QUERY_TIMEOUT, Answer, QueryTimeout, SelectsBindings, TooManyResults
 from .query_guard import MAX_NESTING_DEPTH, MAX_OPERATORS, ScreenedQuery, screen_query, unescape_codepoints
 from .store_answer import StoreFailure, graph_answer, is_rdf, results_answer
 from .store_dataset import dataset_to_send
@@ -79,7 +79,7 @@ class StoreUnreachable(Her2graphError):
     """No connection could be made to the store."""
 
 
-class RemoteEngine:
+class RemoteEngine(SelectsBindings):
     """A SPARQL 1.1 Protocol endpoint of another store, screened, timed and capped as the local engine."""
 
     def __init__(self, endpoint: str, timeout: float = QUERY_TIMEOUT, max_rows: int | None = MAX_ROWS,
@@ -132,13 +132,6 @@ class RemoteEngine:
             return graph_answer(body, content_type, media_type, most)
         return results_answer(body, content_type, media_type, most, ask=query.form == "ASK")
 
-    def select(self, text: str, timeout: float | None = None) -> list[dict]:
-        """The bindings of a SELECT query, as SPARQL JSON term objects (for the service's own pages)."""
-        import json
-
-        answer = self.evaluate(self.prepare(text), media_type=RESULTS_DEFAULT, timeout=timeout, capped=False)
-        return json.loads(answer.body)["results"]["bindings"]
-
     @property
     def workers_isolated(self) -> bool:
         return False  # the store's own business; SERVICE is refused by the screen before it is sent
@@ -178,7 +171,7 @@ class RemoteEngine:
                                    "try again once it is up") from None
         except (OSError, http.client.HTTPException) as error:
             raise StoreFailure(f"the exchange with the SPARQL store at {self.endpoint} broke off "
-                               f"({type(error).__name__}: {_one_line(error)})") from None
+                               f"({type(error).__name__}: {one_line(error)})") from None
         if status == 400:
             raise QueryRefusedByStore(f"the store refused the query: {store_message(body)}")
         if status != 200:
@@ -255,7 +248,7 @@ class _Connections:
                 connection.connect()
             except OSError as error:
                 connection.close()
-                raise _NoConnection(_one_line(error) or type(error).__name__) from None
+                raise _NoConnection(one_line(error) or type(error).__name__) from None
             connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._local.connection = connection
             with self._lock:
@@ -283,6 +276,3 @@ def _remaining(deadline: float) -> float:
         raise TimeoutError
     return left
 
-
-def _one_line(error) -> str:
-    return " ".join(str(error).split())

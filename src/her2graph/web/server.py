@@ -1,7 +1,9 @@
 """Running the app with waitress, a production WSGI server: one log line per request, a clean stop.
 
 SIGINT (Ctrl-C) and SIGTERM (what service managers and containers send) both end the server loop; the
-request threads are shut down and the query workers stopped before the process exits with status 0.
+request threads are shut down and the query workers stopped before the process exits with status 0. The
+server sets its own handler for both: Python leaves SIGINT ignored when the parent ignored it (a shell's
+background job, nohup, `dev.py serve`), and the server would then never stop on it.
 What one client may hold (connections, time to send a request) is bounded by connection_bounds.
 """
 from __future__ import annotations
@@ -18,6 +20,7 @@ log = logging.getLogger("her2graph.access")
 LOGGED_TARGET_LENGTH = 300
 CONNECTION_LIMIT = 500
 """Open client connections at once (waitress' default, 100, is easily held by idle keep-alive clients)."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 IDLE_CONNECTION_SECONDS = 30
 """An idle connection is closed after this long (waitress' default is 120 s)."""
 
@@ -57,14 +60,15 @@ def serve(app, host: str, port: int, threads: int, max_body: int, on_listening=p
                                     expose_tracebacks=False, connection_limit=CONNECTION_LIMIT,
                                     channel_timeout=IDLE_CONNECTION_SECONDS)
     install(server, bounded_channel_class(max_body, max_client_connections, request_read_seconds))
-    previous = signal.signal(signal.SIGTERM, _stop)
+    previous = {signum: signal.signal(signum, _stop) for signum in STOP_SIGNALS}
     try:
         for listen_host, listen_port in _addresses(server):
             shown = f"[{listen_host}]" if ":" in listen_host else listen_host
             on_listening(f"http://{shown}:{listen_port}/")
         server.run()  # returns on SystemExit or KeyboardInterrupt, after shutting its threads down
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _stop(signum, frame):

@@ -53,6 +53,10 @@ SERVER_OPTIONS = (
     Option("THREADS", 8, int, "HTTP request threads (requests beyond the query workers wait for one)", "N"),
     Option("CACHE_DIR", None, str, "folder of validated builds of the graph, reused while the inputs are "
            "unchanged; made if missing", "DIR", "$XDG_CACHE_HOME/her2graph, else ~/.cache/her2graph"),
+    Option("WORKER_STORE", engine.WORKER_STORE, str, "where the query workers read the graph: disk (the build's "
+           "on-disk Oxigraph store, opened read-only by every worker: ready at once, one copy shared through the "
+           "page cache) or memory (loaded once into memory and shared copy-on-write: queries 3 to 7 times "
+           "faster, a start that loads the whole graph)", "disk|memory"),
     Option("MAX_CLIENT_CONNECTIONS", connection_bounds.MAX_CLIENT_CONNECTIONS, int,
            "connections one client address may hold open at once; more are answered 503 (raise it behind a "
            "reverse proxy, whose address every request comes from)", "N"),

@@ -18,15 +18,14 @@ from itertools import islice
 
 import pyoxigraph
 
-from ..errors import Her2graphError
-from ..namespaces import PREFIXES
+from ..errors import Her2graphError, one_line
+from ..namespaces import PREFIX_IRIS
 from .engine import GRAPH_DEFAULT, RESULTS_DEFAULT, Answer, NotRepresentable, TooManyResults
 
 ASK_AS_ROW = "__ASK_RETVAL"
 """The variable Virtuoso answers an ASK query with."""
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
-_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _NOT_IN_A_LABEL = re.compile(r"[^A-Za-z0-9_\-]")
 
 
@@ -68,7 +67,7 @@ def results_answer(body: bytes, content_type: str, media_type: str | None, most:
             results = pyoxigraph.parse_query_results(body, format=source)
         return Answer(results.serialize(format=target), target_type)
     except SyntaxError as error:
-        raise StoreFailure(f"the store's answer is not valid {content_type}: {_one_line(error)}") from None
+        raise StoreFailure(f"the store's answer is not valid {content_type}: {one_line(error)}") from None
 
 
 def graph_answer(body: bytes, content_type: str, media_type: str | None, most: int | None) -> Answer:
@@ -85,12 +84,12 @@ def graph_answer(body: bytes, content_type: str, media_type: str | None, most: i
                                  "add LIMIT (and OFFSET to page through it)")
         triples = pyoxigraph.parse(body, format=source)
         try:
-            return Answer(pyoxigraph.serialize(triples, format=target, prefixes=_PREFIXES), target_type)
+            return Answer(pyoxigraph.serialize(triples, format=target, prefixes=PREFIX_IRIS), target_type)
         except (ValueError, OSError) as error:
-            raise NotRepresentable(f"the answer cannot be written as {target_type}: {_one_line(error)}; "
+            raise NotRepresentable(f"the answer cannot be written as {target_type}: {one_line(error)}; "
                                    "ask for text/turtle or application/n-triples") from None
     except SyntaxError as error:
-        raise StoreFailure(f"the store's answer is not valid {content_type}: {_one_line(error)}") from None
+        raise StoreFailure(f"the store's answer is not valid {content_type}: {one_line(error)}") from None
 
 
 def _boolean_of_rows(results) -> pyoxigraph.QueryBoolean:
@@ -151,6 +150,3 @@ def _results_of(document: dict):
 def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
-
-def _one_line(error) -> str:
-    return " ".join(str(error).split())

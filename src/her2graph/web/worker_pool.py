@@ -1,13 +1,22 @@
-"""The processes that evaluate queries: one store holder that loads the data once, and workers forked from it.
+"""The processes that evaluate queries: one store holder that leaves the network and caps memory, and workers
+forked from it.
 
 Neither Oxigraph nor rdflib can cancel a CPU-bound query from inside, so queries run in worker processes
 that can be killed. The workers are forked from a *store holder*: a fresh interpreter (not a fork of the
-web process, which has threads) that leaves the network, caps its address space, loads the store once and
-then only forks. Every worker so shares the holder's copy of the store (copy-on-write pages that queries
-only read): memory is one store, not one per worker, and a replacement worker is ready in milliseconds,
-without reading the build again. The build file is held open by the web process from the start, so a
-holder that must be restarted reads the same data even after another service sharing the cache folder
-deleted the file.
+web process, which has threads) that leaves the network, caps its address space, and then only forks. The
+data comes one of two ways:
+
+- an on-disk Oxigraph store (a folder): the holder does not open it (RocksDB starts threads, and a process
+  with threads must not fork); each worker opens it read-only just after its fork, in milliseconds. The
+  workers share its pages through the operating system's page cache, for as long as they run. The folder
+  is the caller's own (store_cache.serving_copy: hard links), so another service evicting the build from a
+  shared cache folder takes nothing from it;
+- N-Quads (a file, or bytes): the holder loads them into an in-memory store once, and every worker shares
+  its copy-on-write pages (see WorkerPool for how long). The file is held open by the web process from the
+  start, so a holder that must be restarted reads the same data even after another service sharing the
+  cache folder deleted the file.
+
+Either way a replacement worker is ready in milliseconds, without reading the build again.
 
 Messages are pickled tuples framed by an 8-byte length, on a socket pair per worker. Every wait of the web
 process on a worker has a deadline: the time limit covers sending the job and reading the whole answer, so
@@ -46,7 +55,8 @@ log = logging.getLogger("her2graph.engine")
 WORKER_STACK_BYTES = 256 * 1024 * 1024
 """Stack of the thread that runs queries in a worker: deep queries need far more than the 8 MiB default."""
 HOLDER_START_SECONDS = 600
-"""How long the store holder may take to load the store (a million triples: about 15 s)."""
+"""How long the store holder may take to be ready: with an in-memory store, to load it (a million triples: 10 to
+13 CPU-seconds, several times that on a loaded machine); with an on-disk store it loads nothing (milliseconds)."""
 FORK_SECONDS = 30
 RENEW_CHECK_EVERY = 32
 """A worker's own memory is looked at after every this many answers (reading it costs about a millisecond
@@ -174,7 +184,8 @@ class _Worker:
 class WorkerPool:
     """`size` workers forked from one store holder; a worker that is stopped or dies is replaced.
 
-    The workers share the holder's pages only until they write to them, and Oxigraph's in-memory store
+    Workers over an on-disk store share it through the page cache and are never renewed. Over an in-memory
+    store, the workers share the holder's pages only until they write to them, and Oxigraph's in-memory store
     writes as it reads (reference counts of the entries a query walks), so a page a query touched becomes
     the worker's own copy: after a scan of the whole store a worker holds most of it again. So a worker
     whose own memory passes RENEW_PRIVATE_SHARE of the holder's is renewed after its answer: a fresh fork
@@ -185,7 +196,9 @@ class WorkerPool:
     def __init__(self, data: bytes | Path, size: int, memory_mb: int | None, module: str):
         if size < 1:
             raise ValueError("a query engine needs at least one worker")
-        self._data = data if isinstance(data, bytes) else open(data, "rb")  # held: see the module's docstring
+        self._on_disk = isinstance(data, Path) and data.is_dir()
+        """Workers open an on-disk store: sharing through the page cache does not wear off, no renewal."""
+        self._data = data if isinstance(data, bytes) or self._on_disk else open(data, "rb")  # held: see above
         self._memory_mb = memory_mb
         self._module = module
         self._size = size
@@ -229,7 +242,7 @@ class WorkerPool:
             self._replace(worker, "it stopped while answering" + (f" (signal {ending})" if ending else ""))
             raise WorkerStopped from None
         worker.answers += 1
-        if worker.answers % RENEW_CHECK_EVERY == 0 and self._holds_too_much(worker):
+        if not self._on_disk and worker.answers % RENEW_CHECK_EVERY == 0 and self._holds_too_much(worker):
             self._replace(worker, "renewed: pages of the store it read have become its own copies", logging.INFO)
         else:
             self._idle.put(worker)
@@ -256,7 +269,7 @@ class WorkerPool:
             worker.kill()
         with self._holder_lock:
             self._stop_holder()
-        if not isinstance(self._data, bytes):
+        if not isinstance(self._data, (bytes, Path)):
             self._data.close()
 
     def _check_out(self, wait: float) -> _Worker:
@@ -344,6 +357,8 @@ class WorkerPool:
         passed = [theirs.fileno()]
         if isinstance(self._data, bytes):
             source = None
+        elif self._on_disk:
+            source = str(self._data)
         else:
             passed.append(self._data.fileno())
             source = f"/proc/self/fd/{self._data.fileno()}"
@@ -399,7 +414,9 @@ def _opened(open_fd: Callable[[], int]) -> int | None:
 # ---------------------------------------------------------------- inside the store holder and its workers
 
 def holder_main(control_fd: int, open_store: Callable, answer: Callable) -> None:
-    """The store holder: leave the network, cap memory, load the store, then fork a worker per request."""
+    """The store holder: leave the network, cap memory, load the store, then fork a worker per request.
+
+    `open_store` gives the store, or a function that opens it: then each worker calls it after its fork."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server decides
     control = socket.socket(fileno=control_fd)
     server = _ServerWatch(os.getppid())
@@ -443,6 +460,8 @@ def _reap_ended_workers() -> None:
 
 def _worker_main(sock: socket.socket, store, answer: Callable, server: _ServerWatch) -> None:
     try:
+        if callable(store):
+            store = _opened_store(store)
         threading.Thread(target=server.exit_when_gone, name="server-watch", daemon=True).start()
         threading.stack_size(WORKER_STACK_BYTES)
         answering = threading.Thread(target=_answer_jobs, args=(sock, store, answer), name="queries")
@@ -450,6 +469,23 @@ def _worker_main(sock: socket.socket, store, answer: Callable, server: _ServerWa
         answering.join()
     finally:
         os._exit(0)
+
+
+def _opened_store(open_store: Callable):
+    """The store `open_store` opens; if it fails, a stand-in whose every query fails with the reason (so each
+    query this worker is given is answered as an engine failure, not a hang)."""
+    try:
+        return open_store()
+    except Exception as error:  # the store was verified before the start: only a damaged disk gets here
+        return _UnopenedStore(f"the query worker could not open the store: {type(error).__name__}: {error}")
+
+
+class _UnopenedStore:
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def query(self, *args, **options):
+        raise RuntimeError(self.reason)
 
 
 def _answer_jobs(sock: socket.socket, store, answer: Callable) -> None:
