@@ -26,7 +26,7 @@ from her2graph.source_text import source_dir
 
 EXPECTED = Path(__file__).parent / "expected"
 REVIEW_EVIDENCE = evidence_dir() / "her2-resistance-review.yaml"
-SHIPPED_EVIDENCE = [REVIEW_EVIDENCE, evidence_dir() / "entities.yaml"]
+SHIPPED_EVIDENCE = sorted(evidence_dir().glob("*.yaml"))
 CTGOV_EVIDENCE = "ctgov-nct00320385.yaml"
 # graph/facts/{drugs,entities,resistance,trials}.ttl and graph/provenance/{references,source,spans}.ttl as they
 # were when the review was curated by hand, before the compiled evidence replaced them.
@@ -108,7 +108,7 @@ def test_the_review_compiles_to_the_pinned_spans(compiled_review):
 
 
 def test_every_evidence_file_is_compiled_into_the_shipped_graph(review_text_available, capsys):
-    assert main(["curate", "--check", *map(str, SHIPPED_EVIDENCE)]) == 0, capsys.readouterr().out
+    assert main(["curate", "--check"]) == 0, capsys.readouterr().out
 
 
 def test_curating_into_a_copy_writes_the_bytes_the_graph_holds(project, capsys):
@@ -225,3 +225,46 @@ def test_written_files_are_readable_turtle_with_a_header_naming_their_evidence(p
     assert facts.read_text().startswith("# Compiled by `her2graph curate` from evidence/ctgov-nct00320385.yaml")
     assert len(Graph().parse(facts)) > 20
     assert oct(facts.stat().st_mode & 0o777) == "0o644"
+
+
+# ------------------------------------------------------------------ the provenance test's wording rules, at compile time
+
+RESULT_FACTS = "      h2g:comparatorArm: h2r:nct00320385-arm-lapatinib\n"
+ANALYSIS_FACTS = "      h2g:analysedEndpoint: h2r:progression-free-survival\n    quotes:\n      - \"Outcome Measurement"
+
+
+@pytest.mark.parametrize("old, new, phrase", [
+    (RESULT_FACTS, RESULT_FACTS + "      h2g:statedSignificance: h2r:stated-significant\n",
+     "h2g:statedSignificance the wording"),
+    (RESULT_FACTS, RESULT_FACTS + "      h2g:favoursArm: h2r:nct00320385-arm-lapatinib\n",
+     "h2g:favoursArm a word of favour"),
+    (RESULT_FACTS, RESULT_FACTS + "      h2g:certainty: h2r:certainty-hedged\n", "h2g:certainty hedging wording"),
+    (ANALYSIS_FACTS, ANALYSIS_FACTS.replace("    quotes:", "      h2g:analysisKind: h2r:interim-analysis\n    quotes:"),
+     "h2g:analysisKind the word 'interim'"),
+], ids=["significance", "favoured-arm", "hedging", "analysis-kind"])
+def test_a_wording_its_quote_does_not_carry_is_refused_with_its_line(project, capsys, old, new, phrase):
+    line = edit(project, CTGOV_EVIDENCE, old, new) + 1
+    code, _, err = curate(project, capsys, CTGOV_EVIDENCE)
+    assert_one_line_error_and_nothing_written(project, code, err, CTGOV_EVIDENCE, line, phrase,
+                                              "is not printed in its quote")
+
+
+def test_a_cited_reference_its_quote_does_not_mark_is_refused(project, capsys):
+    path = project / "evidence" / REVIEW_EVIDENCE.name
+    lines = path.read_text().splitlines(keepends=True)
+    number = next(index for index, text in enumerate(lines) if text == "    cites: [55]\n")
+    lines[number] = "    cites: [54]\n"
+    path.write_text("".join(lines))
+    code, _, err = curate(project, capsys, REVIEW_EVIDENCE.name)
+    assert code == 2 and err.count("\n") == 1 and "the citation marker of reference 54" in err, err
+    assert f"{REVIEW_EVIDENCE.name}:" in err and not (project / "out").exists()
+
+
+def test_a_stated_certainty_on_a_hedged_quote_is_refused(project, capsys):
+    path = project / "evidence" / REVIEW_EVIDENCE.name
+    text = path.read_text()
+    assert text.count("      h2g:certainty: h2r:certainty-hedged\n") > 1
+    path.write_text(text.replace("      h2g:certainty: h2r:certainty-hedged\n", "", 1))  # the file default: stated
+    code, _, err = curate(project, capsys, REVIEW_EVIDENCE.name)
+    assert code == 2 and err.count("\n") == 1 and "no hedge, but the quote says" in err, err
+    assert not (project / "out").exists()

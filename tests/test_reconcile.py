@@ -82,3 +82,28 @@ def test_agreeing_results_are_linked_both_ways(seeded, mapping_set):
     built = reconciliation_graph(seeded, mapping_set)
     for first, second in built.subject_objects(H2G.agreesWith):
         assert (second, H2G.agreesWith, first) in built
+
+
+def test_a_disagreement_is_a_shacl_warning_naming_both_numbers(seeded, mapping_set, dataset):
+    from her2graph.namespaces import GRAPH, H2S
+    from her2graph.validation import Severity, load_shapes, validate_graph
+
+    _seed_second_source(seeded, "0.008")
+    seeded += reconciliation_graph(seeded, mapping_set)
+    report = validate_graph(seeded, load_shapes(dataset.graph(GRAPH.ontology)), dataset.graph(GRAPH.ontology))
+    flagged = [result for result in report.results if result.source_shape == H2S["SourcesDisagreeShape"]]
+    assert [result.severity for result in flagged] == [Severity.WARNING]
+    assert "P = 0.08" in flagged[0].message and "P = 0.008" in flagged[0].message
+
+
+def test_the_shipped_sources_agree_on_every_shared_quantity_and_the_served_graph_holds_the_comparisons(
+        graph, mapping_set):
+    from her2graph.dataset import load_dataset
+    from her2graph.namespaces import GRAPH
+    from her2graph.source_registry import read_registry
+
+    found = comparisons(graph, mapping_set, [H2R[source_id] for source_id in read_registry()])
+    assert len(found) == 14 and all(comparison.agree for comparison in found)
+    served = load_dataset().graph(GRAPH.reconciliation)
+    assert set(served.subjects(RDF.type, H2G.ResultComparison)) == {comparison.iri for comparison in found}
+    assert (H2R["emilia-pfs-result"], H2G.agreesWith, H2R["emilia-pfs-result-label"]) in served

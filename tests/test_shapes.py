@@ -55,7 +55,9 @@ def trial_with_nct(graph, nct_id):
 
 
 def result_of(graph, trial, endpoint):
-    (result,) = [r for r in graph.subjects(H2G.ofTrial, trial) if (r, H2G.onEndpoint, endpoint) in graph]
+    """The review's result (other sources report some results of the same trials too)."""
+    (result,) = [r for r in graph.subjects(H2G.ofTrial, trial) if (r, H2G.onEndpoint, endpoint) in graph
+                 and (r, H2G.statedIn, H2R["her2-resistance-review"]) in graph]
     return result
 
 

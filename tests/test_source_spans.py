@@ -1,9 +1,11 @@
-"""Every statement rests on a span of the review, and that span states every claim of the statement: its
-numbers (as printed), the things it names, its citation markers, its significance wording, the arm it says
-is favoured, its analysis kind and the certainty of its wording.
+"""Every statement rests on a span of a source, and that span, read from its own source's text (the file
+and SHA-256 of evidence/sources.tsv), states every claim of the statement: its numbers (as printed), the
+things it names, its citation markers, its significance wording, the arm it says is favoured, its analysis
+kind and the certainty of its wording.
 
-Runs whenever the review's text is available (HER2GRAPH_SOURCE, default ../shared/source/); without it
-the tests are skipped with the reason. The text itself is never part of the project.
+The public-domain texts ship in evidence/sources/; the review's text is read from HER2GRAPH_SOURCE (default
+../shared/source/) and is never part of the project. Without it, the review's spans are skipped with the
+reason and the other sources' spans are still checked.
 """
 from __future__ import annotations
 
@@ -16,7 +18,13 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from her2graph.errors import SourceTextError
 from her2graph.namespaces import H2G, H2R, OBO, OBOINOWL
-from her2graph.provenance import source_document, source_of, spans
+from her2graph.provenance import source_document, source_documents, spans
+# The wording rules (citation markers, significance, favour, analysis kind, hedging) are quote_claims', which
+# `her2graph curate` applies at compile time: one definition, checked here over the served graph.
+from her2graph.quote_claims import (ANALYSIS_KIND_WORDS, CERTAINTY_CUES, FAVOURING_WORDS, HEDGES,
+                                    SIGNIFICANCE_WORDS, SUGGESTIONS, arm_names, cited_numbers, interval_printed,
+                                    p_value_printed, unit_printed)
+from her2graph.source_registry import read_registry
 from her2graph.source_text import normalise_space
 
 # Numbers the review spells as words, by the property that holds them.
@@ -33,36 +41,54 @@ NAMED_LINKS = (H2G.onEndpoint, H2G.analysedEndpoint, H2G.aboutDrug, H2G.involves
 # The names of a thing: its label and its synonyms, exact or scoped.
 NAME_PROPERTIES = (RDFS.label, SKOS.altLabel, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
                    OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym)
-# A citation marker follows a word (or a closing parenthesis) and a punctuation mark without a space:
-# "levels.22", "HER3,2731", "P = 0.08).55". The copy of the review lost the dashes of ranges ("2731" is
-# 27 to 31); "47-53" kept its dash.
-CITATION_MARKER = re.compile(r"(?:[A-Za-z][A-Za-z0-9+\-]*|\))[.;,](\d+(?:[,\u2013-]\d+)*)(?=\s|$)")
-SIGNIFICANCE_WORDS = {H2R["stated-significant"]: re.compile(r"(?<!non-)\bsignificant(ly)?\b"),
-                      H2R["stated-non-significant-trend"]: re.compile(r"\btrend\b")}
-FAVOURING_WORDS = re.compile(r"\bfavou?red\b|\badvantage\b|\bimproved\b|\bdecreased\b")
-ANALYSIS_KIND_WORDS = {H2R["interim-analysis"]: "interim", H2R["final-analysis"]: "final"}
-HEDGES = re.compile(r"\b(might|may|potential|possibl[ey]|could)\b")
-SUGGESTIONS = re.compile(r"\b(suggested|preliminary)\b")
-CERTAINTY_CUES = {H2R["certainty-hedged"]: HEDGES, H2R["certainty-suggested"]: SUGGESTIONS}
 UNIT_WORDS = {OBO.UO_0000035: "month", OBO.UO_0000034: "week"}
 P_SIGNS = {H2R["p-less-than"]: "<", H2R["p-equals"]: "="}
 
 
-@pytest.fixture(scope="module")
-def source(graph):
-    try:
-        return source_of(graph)
-    except SourceTextError as error:
-        pytest.skip(f"the review's text is not available here: {error}")
+REVIEW = H2R["her2-resistance-review"]
 
 
 @pytest.fixture(scope="module")
-def span_text(graph, source):
-    """statement -> the normalised text of all its spans, joined."""
+def sources(graph):
+    """document -> its verified text, read as the registry says (shipped, or from HER2GRAPH_SOURCE); the
+    documents whose text is not at hand are left out (the review's, without HER2GRAPH_SOURCE)."""
+    registry = read_registry()
+    found = {}
+    for document in source_documents(graph):
+        try:
+            found[document] = registry[str(document)[len(H2R):]].read_text()
+        except SourceTextError:
+            assert not registry[str(document)[len(H2R):]].shipped, f"{document}: a shipped text must be at hand"
+    if not found:
+        pytest.skip("no source text is available here")
+    return found
+
+
+@pytest.fixture(scope="module")
+def source(sources):
+    if REVIEW not in sources:
+        pytest.skip("the review's text is not available here (set HER2GRAPH_SOURCE)")
+    return sources[REVIEW]
+
+
+@pytest.fixture(scope="module")
+def span_text(graph, sources):
+    """statement -> the normalised text of all its spans (each read from its own document's text), joined;
+    statements resting on a text that is not at hand are left out."""
     texts = defaultdict(list)
     for span in spans(graph):
-        texts[span.statement].append(_comparable(source.span(span.start, span.end)))
+        if span.document in sources:
+            texts[span.statement].append(_comparable(sources[span.document].span(span.start, span.end)))
     return {statement: " | ".join(parts) for statement, parts in texts.items()}
+
+
+@pytest.fixture(scope="module")
+def review_statements(graph):
+    """The statements resting on the review's spans only (its prose prints numbers in one way)."""
+    by_statement = defaultdict(set)
+    for span in spans(graph):
+        by_statement[span.statement].add(span.document)
+    return {statement for statement, documents in by_statement.items() if documents == {REVIEW}}
 
 
 def _comparable(text: str) -> str:
@@ -83,9 +109,23 @@ def _parts(graph, statement):
     return [statement, *graph.objects(statement, H2G.hasArmMedian), *graph.objects(statement, H2G.hasEffectEstimate)]
 
 
-def test_the_source_file_is_the_one_the_graph_was_curated_from(graph, source):
-    _, file_name, digest = source_document(graph)
-    assert source.path.name == file_name  # read_source_text already refused any other digest
+def test_every_registered_source_is_in_the_graph_with_its_registered_file_and_digest(graph):
+    registry = read_registry()
+    assert {str(document)[len(H2R):] for document in source_documents(graph)} == set(registry)
+    for document in source_documents(graph):
+        _, file_name, digest = source_document(graph, document)
+        registered = registry[str(document)[len(H2R):]]
+        assert (file_name, digest) == (registered.file, registered.sha256), document
+
+
+def test_every_source_text_at_hand_is_the_one_its_statements_were_curated_from(graph, sources):
+    for document, text in sources.items():
+        assert text.path.name == source_document(graph, document)[1]  # read_text refused any other digest
+    assert len(sources) >= 3  # the shipped public-domain texts are always at hand
+
+
+def test_the_review_is_one_of_the_sources_read(source):
+    assert source.path.name == "her2-resistance-review.txt"
 
 
 def test_every_curated_statement_rests_on_a_span(graph):
@@ -94,9 +134,11 @@ def test_every_curated_statement_rests_on_a_span(graph):
     assert [s for s in statements if (s, PROV.wasDerivedFrom, None) not in graph] == []
 
 
-def test_every_span_lies_inside_the_source(graph, source):
+def test_every_span_lies_inside_its_own_source(graph, sources):
     for span in spans(graph):
-        assert source.span(span.start, span.end).strip(), span.iri
+        assert span.document is not None, span.iri
+        if span.document in sources:
+            assert sources[span.document].span(span.start, span.end).strip(), span.iri
 
 
 def test_every_number_of_a_statement_is_printed_in_its_span(graph, span_text):
@@ -118,27 +160,34 @@ def test_every_number_of_a_statement_is_printed_in_its_span(graph, span_text):
     assert missing == []
 
 
-def test_each_p_value_is_printed_with_its_relation(graph, span_text):
+def test_each_p_value_is_printed_with_its_relation(graph, span_text, review_statements):
     for statement, text in span_text.items():
         for estimate in graph.objects(statement, H2G.hasEffectEstimate):
             sign = P_SIGNS[graph.value(estimate, H2G.pValueRelation)]
             p_value = str(graph.value(estimate, H2G.pValue))
-            assert re.search(rf"P {re.escape(sign)} {re.escape(p_value)}\b", text), (estimate, sign, p_value)
+            assert p_value_printed(sign, p_value, text), (estimate, sign, p_value)
+            if statement in review_statements:  # the review's prose always prints "P = 0.08", "P < 0.001"
+                assert re.search(rf"P {re.escape(sign)} {re.escape(p_value)}\b", text), (estimate, sign, p_value)
 
 
-def test_each_confidence_interval_is_printed_as_lower_dash_upper(graph, span_text):
+def test_each_confidence_interval_is_printed_as_an_interval(graph, span_text, review_statements):
+    """"CI 0.57-0.93" in the review, "(0.549, 0.771)" in the label's table."""
     for statement, text in span_text.items():
         for estimate in graph.objects(statement, H2G.hasEffectEstimate):
             lower, upper = graph.value(estimate, H2G.ciLower), graph.value(estimate, H2G.ciUpper)
-            assert f"CI {lower}-{upper}" in text, estimate
+            assert interval_printed(str(lower), str(upper), text), estimate
+            if statement in review_statements:
+                assert f"CI {lower}-{upper}" in text, estimate
 
 
-def test_each_median_is_printed_with_its_unit(graph, span_text):
+def test_each_median_is_printed_with_its_unit(graph, span_text, review_statements):
     for statement, text in span_text.items():
         for median in graph.objects(statement, H2G.hasArmMedian):
             value, unit = graph.value(median, H2G.medianValue), graph.value(median, H2G.unit)
-            after = text[text.index(str(value)):]
-            assert re.match(rf"{re.escape(str(value))}\s+(vs|versus)?.*?{UNIT_WORDS[unit]}s", after), median
+            assert str(value) in text and unit_printed([UNIT_WORDS[unit]], text), median
+            if statement in review_statements:  # "12.0 vs 8.1 weeks": the unit follows the value
+                after = text[text.index(str(value)):]
+                assert re.match(rf"{re.escape(str(value))}\s+(vs|versus)?.*?{UNIT_WORDS[unit]}s", after), median
 
 
 def test_registry_identifiers_and_acronyms_are_printed_in_the_span(graph, span_text):
@@ -161,21 +210,6 @@ def test_the_things_a_statement_names_are_named_in_its_span(graph, span_text):
 
 def _names(graph, node):
     return [str(name) for prop in NAME_PROPERTIES for name in graph.objects(node, prop)]
-
-
-def cited_numbers(text):
-    """The reference numbers the citation markers of `text` cite."""
-    numbers = set()
-    for marker in CITATION_MARKER.findall(text):
-        for part in marker.split(","):
-            if "-" in part or "\u2013" in part:
-                first, last = re.split("[-\u2013]", part)
-                numbers.update(range(int(first), int(last) + 1))
-            elif len(part) == 4 and int(part[:2]) < int(part[2:]):  # a range whose dash was lost
-                numbers.update(range(int(part[:2]), int(part[2:]) + 1))
-            else:
-                numbers.add(int(part))
-    return numbers
 
 
 def test_citation_markers_are_read_as_the_review_prints_them():
@@ -210,21 +244,9 @@ def test_the_favoured_arm_of_a_statement_is_named_in_its_span_as_favoured(graph,
     missing = []
     for statement, text in span_text.items():
         for arm in graph.objects(statement, H2G.favoursArm):
-            if not FAVOURING_WORDS.search(text) or not any(name.lower() in text.lower() for name in _arm_names(graph, arm)):
-                missing.append((str(statement), str(arm), _arm_names(graph, arm)))
+            if not FAVOURING_WORDS.search(text) or not any(name.lower() in text.lower() for name in arm_names(graph, arm)):
+                missing.append((str(statement), str(arm), arm_names(graph, arm)))
     assert missing == []
-
-
-def _arm_names(graph, arm):
-    """An arm is named by its own names, its regimen's, or a drug its regimen gives and no other arm of its
-    trial does ("with lapatinib therapy" names the lapatinib arm of a lapatinib-versus-control trial)."""
-    regimen = graph.value(arm, H2G.receivesRegimen)
-    names = _names(graph, arm) + _names(graph, regimen)
-    others = {drug for other in graph.subjects(H2G.armOf, graph.value(arm, H2G.armOf)) if other != arm
-              for drug in graph.objects(graph.value(other, H2G.receivesRegimen), H2G.includesDrug)}
-    for drug in set(graph.objects(regimen, H2G.includesDrug)) - others:
-        names += _names(graph, drug)
-    return names
 
 
 def test_the_analysis_kind_of_a_result_is_in_its_span(graph, span_text):

@@ -20,6 +20,8 @@ from .errors import Her2graphError
 from .locations import data_root_given
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_LOCATE_SOURCE = "her2-resistance-review"
+"""The source `her2graph locate` searches unless --source names another."""
 
 
 class _OneLineErrorParser(argparse.ArgumentParser):
@@ -97,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     locate = commands.add_parser("locate", help="print the code-point offsets of a phrase in the source text "
                                                 "(for curators writing spans)")
     locate.add_argument("phrase")
+    locate.add_argument("--source", metavar="ID", default=DEFAULT_LOCATE_SOURCE,
+                        help=f"the source's id in evidence/sources.tsv (default: {DEFAULT_LOCATE_SOURCE})")
     locate.set_defaults(handler=_locate)
 
     curate = commands.add_parser("curate", help="compile evidence files (evidence/*.yaml) into the graph's facts "
@@ -324,10 +328,14 @@ def _stats(args) -> int:
 def _locate(args) -> int:
     from .dataset import merged_graph
     from .namespaces import H2R
-    from .provenance import source_document, source_of
+    from .provenance import source_documents, source_of
 
     graph = merged_graph(_load())
-    source, document = source_of(graph), source_document(graph)[0]
+    document = H2R[args.source]
+    if document not in source_documents(graph):
+        known = ", ".join(str(known)[len(H2R):] for known in source_documents(graph))
+        raise Her2graphError(f"the graph has no source {args.source!r} (sources: {known})")
+    source = source_of(graph, document=document)
     matches = source.locate(args.phrase)
     if not matches:
         raise Her2graphError(f"the phrase does not occur in {source.path.name}")
@@ -337,12 +345,20 @@ def _locate(args) -> int:
 
 
 def _curate(args) -> int:
-    from .curate import compile_evidence, evidence_files, outputs, write_outputs
+    from .curate import compile_evidence, evidence_files, outputs, reconciliation_output, write_outputs
 
     files = args.files or evidence_files()
     if not files:
         raise Her2graphError("no evidence file given and none in evidence/")
     found = outputs(compile_evidence(files), out_dir=args.out)
+    if args.out is None and not args.check:
+        written = write_outputs(found)  # the comparisons are computed from the graph as now written
+        written += write_outputs([reconciliation_output()])
+        for path in written:
+            print(f"wrote {path}")
+        return EXIT_OK
+    if args.out is None:
+        found.append(reconciliation_output())
     if args.check:
         stale = [output.path for output in found if not output.path.exists() or output.path.read_bytes() != output.content]
         for path in stale:

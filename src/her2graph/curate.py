@@ -59,6 +59,7 @@ def compile_evidence(files: list[Path], root: Path | None = None) -> list[Compil
     context += terms.ontology
     for result in compiled.values():
         context += result.facts
+        context += result.provenance  # reference numbers, for the citation markers
     for file in wanted:
         _check_quotes(compiled[file], context)
     return [compiled[file] for file in wanted]

@@ -27,7 +27,7 @@ EXPORT_FORMATS = {
 NETWORK_FORMATS = {"graphml": network_export.graphml, "dot": network_export.dot}
 # CLI format name -> function writing the dataset as tables for another graph model (KGX: Biolink TSV)
 TABLE_FORMATS = {"kgx": kgx_export.kgx_archive}
-EXPORT_PARTS = ("all", "ontology", "imports", "facts", "provenance", "mappings", "inferences")
+EXPORT_PARTS = ("all", "ontology", "imports", "facts", "provenance", "mappings", "inferences", "reconciliation")
 
 
 def serialise(dataset: Dataset, part: str, export_format: str) -> bytes:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
-from .namespaces import H2G
+from .namespaces import H2G, H2R
 
 # Numbers of our own, not stated by the text (the levels are numbered by us).
 NOT_IN_TEXT = frozenset({H2G.levelNumber})
@@ -30,6 +30,18 @@ PRINTED_IDENTIFIERS = (H2G.nctId, H2G.acronym)
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 NAME_PROPERTIES = (RDFS.label, SKOS.altLabel, OBOINOWL.hasExactSynonym, OBOINOWL.hasRelatedSynonym,
                    OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym)
+
+
+# A citation marker follows a word (or a closing parenthesis) and a punctuation mark without a space:
+# "levels.22", "HER3,2731", "P = 0.08).55". The review's copy lost the dashes of ranges ("2731" is 27 to 31).
+CITATION_MARKER = re.compile(r"(?:[A-Za-z][A-Za-z0-9+\-]*|\))[.;,](\d+(?:[,\u2013-]\d+)*)(?=\s|$|\s*\|)")
+SIGNIFICANCE_WORDS = {H2R["stated-significant"]: re.compile(r"(?<!non-)\bsignificant(ly)?\b"),
+                      H2R["stated-non-significant-trend"]: re.compile(r"\btrend\b")}
+FAVOURING_WORDS = re.compile(r"\bfavou?red\b|\badvantage\b|\bimproved\b|\bdecreased\b")
+ANALYSIS_KIND_WORDS = {H2R["interim-analysis"]: "interim", H2R["final-analysis"]: "final"}
+HEDGES = re.compile(r"\b(might|may|potential|possibl[ey]|could)\b")
+SUGGESTIONS = re.compile(r"\b(suggested|preliminary)\b")
+CERTAINTY_CUES = {H2R["certainty-hedged"]: HEDGES, H2R["certainty-suggested"]: SUGGESTIONS}
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,78 @@ def unprinted_claims(graph: Graph, statement: URIRef, quoted: str) -> list[Unpri
         problems += [Unprinted(statement, prop, str(value)) for value in graph.objects(statement, prop)
                      if str(value) not in quoted]
     problems += _unnamed_links(graph, statement, quoted)
+    problems += _uncited_references(graph, statement, quoted)
+    problems += _unworded(graph, statement, quoted)
     return problems
+
+
+def cited_numbers(text: str) -> set[int]:
+    """The reference numbers the citation markers of `text` cite ("2731" is 27 to 31: a range that lost its dash)."""
+    numbers: set[int] = set()
+    for marker in CITATION_MARKER.findall(text):
+        for part in marker.split(","):
+            if "-" in part or "\u2013" in part:
+                first, last = re.split("[-\u2013]", part)
+                numbers.update(range(int(first), int(last) + 1))
+            elif len(part) == 4 and int(part[:2]) < int(part[2:]):
+                numbers.update(range(int(part[:2]), int(part[2:]) + 1))
+            else:
+                numbers.add(int(part))
+    return numbers
+
+
+def _uncited_references(graph: Graph, statement: URIRef, quoted: str) -> list[Unprinted]:
+    cited = cited_numbers(quoted)
+    problems = []
+    for reference in graph.objects(statement, H2G.citesReference):
+        number = graph.value(reference, H2G.referenceNumber)
+        if number is not None and int(number) not in cited:
+            problems.append(Unprinted(statement, H2G.citesReference, f"the citation marker of reference {number}"))
+    return problems
+
+
+def _unworded(graph: Graph, statement: URIRef, quoted: str) -> list[Unprinted]:
+    """Significance wording, the favoured arm, the analysis kind and the certainty the quotes must word."""
+    problems = []
+    for wording in graph.objects(statement, H2G.statedSignificance):
+        if wording in SIGNIFICANCE_WORDS and not SIGNIFICANCE_WORDS[wording].search(quoted):
+            problems.append(Unprinted(statement, H2G.statedSignificance, f"the wording {SIGNIFICANCE_WORDS[wording].pattern!r}"))
+    for arm in graph.objects(statement, H2G.favoursArm):
+        names = arm_names(graph, arm)
+        if not FAVOURING_WORDS.search(quoted) or not any(name.lower() in quoted.lower() for name in names):
+            problems.append(Unprinted(statement, H2G.favoursArm, "a word of favour (favoured, improved, advantage, "
+                                      f"decreased) and the arm's name ({' or '.join(repr(n) for n in names[:3])})"))
+    analyses = [statement] if (statement, RDF.type, H2G.Analysis) in graph else list(graph.objects(statement, H2G.fromAnalysis))
+    for analysis in analyses:
+        for kind in graph.objects(analysis, H2G.analysisKind):
+            if kind in ANALYSIS_KIND_WORDS and ANALYSIS_KIND_WORDS[kind] not in quoted:
+                problems.append(Unprinted(statement, H2G.analysisKind, f"the word {ANALYSIS_KIND_WORDS[kind]!r}"))
+        for prop, word in ((H2G.isPlanned, "planned"), (H2G.isExploratory, "exploratory")):
+            if graph.value(analysis, prop) == Literal(True) and word not in quoted:
+                problems.append(Unprinted(statement, prop, f"the word {word!r}"))
+    certainty = graph.value(statement, H2G.certainty)
+    if certainty in CERTAINTY_CUES and not CERTAINTY_CUES[certainty].search(quoted):
+        problems.append(Unprinted(statement, H2G.certainty, f"hedging wording ({CERTAINTY_CUES[certainty].pattern!r})"))
+    if certainty == H2R["certainty-stated"] and (HEDGES.search(quoted) or SUGGESTIONS.search(quoted)):
+        found = (HEDGES.search(quoted) or SUGGESTIONS.search(quoted)).group(0)
+        problems.append(Unprinted(statement, H2G.certainty, f"no hedge, but the quote says {found!r}: use "
+                                  "h2r:certainty-hedged or h2r:certainty-suggested"))
+    return problems
+
+
+def arm_names(graph: Graph, arm: URIRef) -> list[str]:
+    """An arm's names, its regimen's, or a drug its regimen gives and no other arm of its trial does."""
+    regimen = graph.value(arm, H2G.receivesRegimen)
+    names = _names(graph, arm) + _names(graph, regimen)
+    others = {drug for other in graph.subjects(H2G.armOf, graph.value(arm, H2G.armOf)) if other != arm
+              for drug in graph.objects(graph.value(other, H2G.receivesRegimen), H2G.includesDrug)}
+    for drug in set(graph.objects(regimen, H2G.includesDrug)) - others:
+        names += _names(graph, drug)
+    return [comparable(name) for name in names]
+
+
+def _names(graph: Graph, node) -> list[str]:
+    return [str(name) for prop in NAME_PROPERTIES for name in graph.objects(node, prop)] if node is not None else []
 
 
 def _parts(graph: Graph, statement: URIRef) -> list[URIRef]:

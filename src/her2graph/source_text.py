@@ -66,6 +66,21 @@ def read_source_text(file_name: str, expected_sha256: str, folder: Path | None =
         raise SourceTextError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from None
 
 
+def text_folders() -> list[Path]:
+    """Where source texts are found: HER2GRAPH_SOURCE (texts we may not redistribute), then the project's
+    public-domain texts (evidence/sources/, registered as shipped in evidence/sources.tsv)."""
+    return [source_dir(), data_root() / "evidence" / "sources"]
+
+
+def find_source_text(file_name: str, expected_sha256: str) -> SourceText:
+    """The verified text from the first folder of text_folders() that holds the file; when none does, the
+    error names HER2GRAPH_SOURCE's folder (where a text we may not redistribute belongs)."""
+    for folder in text_folders():
+        if (folder / file_name).is_file():
+            return read_source_text(file_name, expected_sha256, folder)
+    return read_source_text(file_name, expected_sha256, source_dir())
+
+
 def normalise_space(text: str) -> str:
     """Collapse every run of white space (no-break spaces included) to one space."""
     return " ".join(text.split())

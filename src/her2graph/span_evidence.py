@@ -17,7 +17,7 @@ from rdflib.term import Literal, Node, URIRef
 
 from .errors import Her2graphError
 from .namespaces import H2G, OA
-from .source_text import SourceText, normalise_space, read_source_text, source_dir
+from .source_text import SourceText, find_source_text, normalise_space, text_folders
 
 
 @dataclass(frozen=True)
@@ -64,13 +64,14 @@ def _text_of_document(graph: Graph, span: URIRef, source: SourceText | None) -> 
         return source
     if source is not None and source.path.name == str(file_name):
         return source
-    return _read_text(str(file_name), str(digest), source_dir())
+    return _read_text(str(file_name), str(digest), tuple(text_folders()))
 
 
 @lru_cache(maxsize=16)
-def _read_text(file_name: str, digest: str, folder: Path) -> SourceText | None:
+def _read_text(file_name: str, digest: str, folders: tuple[Path, ...]) -> SourceText | None:
+    """`folders` (text_folders()) is part of the cache key: HER2GRAPH_SOURCE may change between calls."""
     try:
-        return read_source_text(file_name, digest, folder)
+        return find_source_text(file_name, digest)
     except Her2graphError:  # not redistributed, or another version: shown as offsets
         return None
 

@@ -131,6 +131,7 @@ def _copy_curated_scaffolding(folder: Path) -> None:
     built.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "graph" / "built" / "mappings.ttl", built / "mappings.ttl")
     (built / "inferences.ttl").write_text("# No inferences: the reasoner is not run over synthetic data.\n")
+    (built / "reconciliation.ttl").write_text("# No cross-source comparisons: the synthetic data has one source.\n")
 
 
 def _trial_turtle(number: int, rng: random.Random, source: _SourceBuilder) -> str:

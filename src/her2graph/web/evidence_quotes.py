@@ -8,10 +8,9 @@ page shows the offsets alone.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from ..errors import Her2graphError
-from ..source_text import SourceText, normalise_space, read_source_text, source_dir
+from ..source_text import SourceText, find_source_text, normalise_space, text_folders
 
 QUOTE_CHARACTERS = 300
 """The longest quote a page shows; a longer span is cut at a word and ends with an ellipsis."""
@@ -21,7 +20,7 @@ def span_quote(file_name: str | None, sha256: str | None, start: int, end: int) 
     """The span's text, space-normalised and cut to QUOTE_CHARACTERS, or None if the source is not at hand."""
     if not file_name or not sha256:
         return None
-    source = _source(str(source_dir()), file_name, sha256)
+    source = _source(tuple(str(folder) for folder in text_folders()), file_name, sha256)
     if source is None:
         return None
     try:
@@ -34,9 +33,10 @@ def span_quote(file_name: str | None, sha256: str | None, start: int, end: int) 
 
 
 @lru_cache(maxsize=8)
-def _source(folder: str, file_name: str, sha256: str) -> SourceText | None:
-    """The verified source file (read once per folder, name and digest), or None if missing or different."""
+def _source(folders: tuple[str, ...], file_name: str, sha256: str) -> SourceText | None:
+    """The verified source file (read once per folders, name and digest), or None if missing or different:
+    from HER2GRAPH_SOURCE or the project's shipped public-domain texts (source_text.text_folders)."""
     try:
-        return read_source_text(file_name, sha256, Path(folder))
+        return find_source_text(file_name, sha256)
     except Her2graphError:
         return None
