@@ -2,7 +2,9 @@
 """The project's two set-up commands, runnable with nothing but Python 3.11+.
 
     python3 dev.py serve [serve options]   # the SPARQL service on the bundled graph
-    python3 dev.py test  [pytest options]  # the whole test suite
+    python3 dev.py test  [pytest options]  # lint (ruff, mypy), then the whole test suite, with coverage
+    python3 dev.py test --fast [options]   # lint, then the in-process tests only (no JVM, browser, server),
+                                           # without coverage
 
 Each makes (or refreshes) a virtual environment in .venv, installs the project into it, and, for the
 tests, the Debian packages the tests drive (Java for HermiT and the OWL API, Graphviz for the DOT export,
@@ -108,8 +110,45 @@ def main(argv: list[str]) -> int:
         ensure_venv("")
         return serve([str(BIN / "her2graph"), "serve", *rest])
     ensure_venv("test")
-    ensure_system_packages()
-    return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
+    fast = "--fast" in rest
+    rest = [arg for arg in rest if arg != "--fast"]
+    if not fast:
+        ensure_system_packages()
+    lint = lint_problems()
+    if lint:
+        return lint
+    # the fast tier skips coverage, whose tracing costs more than the quick check is worth
+    measured = not fast and not {"--co", "--collect-only"} & set(rest)
+    selection = ["-m", "not slow"] if fast else []
+    code = subprocess.call([str(BIN / "python"), "-m", "pytest", *selection, *(COVERAGE if measured else []), *rest],
+                           cwd=ROOT)
+    if measured:
+        report_coverage()
+    return code
+
+
+# Coverage of the package by the tests that run in pytest's own process (a server or a CLI run as a
+# subprocess is not measured): a summary line, no threshold.
+COVERAGE = ["--cov=her2graph", "--cov-report="]
+
+
+def lint_problems() -> int:
+    """Run ruff and mypy as pyproject.toml configures them; their exit code when either finds a problem, else 0."""
+    for name, command in (("ruff", [str(BIN / "ruff"), "check", "--quiet"]), ("mypy", [str(BIN / "mypy")])):
+        code = subprocess.call(command, cwd=ROOT)
+        if code:
+            print(f"dev.py: {name} found problems (above); fix them, or see [tool.{name}] in pyproject.toml",
+                  file=sys.stderr, flush=True)
+            return code
+    return 0
+
+
+def report_coverage() -> None:
+    if (ROOT / ".coverage").exists():
+        total = subprocess.run([str(BIN / "python"), "-m", "coverage", "report", "--format=total"], cwd=ROOT,
+                               capture_output=True, text=True)
+        if total.returncode == 0:
+            print(f"dev.py: coverage of src/her2graph by the in-process tests: {total.stdout.strip()}%", flush=True)
 
 
 if __name__ == "__main__":

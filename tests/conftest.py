@@ -61,3 +61,28 @@ def build_cache(tmp_path_factory):
         os.environ.pop("HER2GRAPH_CACHE_DIR", None)
     else:
         os.environ["HER2GRAPH_CACHE_DIR"] = previous
+
+
+# ---------------------------------------------------------------- the fast tier (python3 dev.py test --fast)
+
+SLOW_MODULES = {
+    # a JVM (HermiT, the OWL API), Graphviz, a browser, Virtuoso, wrk, a pip install, or servers run as processes
+    "test_benchmark", "test_build", "test_cli", "test_cli_bad_input", "test_cli_files", "test_consistency",
+    "test_docs_drift", "test_evidence_pages", "test_graph_view", "test_kgx_export", "test_network_export",
+    "test_owlapi", "test_push", "test_python_api", "test_reasoning", "test_remote_store", "test_route_walk",
+    "test_service_bounds", "test_service_command", "test_several_sources", "test_soak", "test_third_party_triples",
+    "test_validate_cli", "test_virtuoso", "test_virtuoso_dataset", "test_worker_faults",
+    "test_hermit_failures_are_reported_and_leave_no_files",
+    # in-process, but seconds each (property-based fuzzing, incremental validation of the whole graph, curation
+    # of every evidence file)
+    "test_query_screen_fuzz", "test_incremental_validation", "test_curate",
+}
+"""Test modules marked `slow` as a whole; tests that use the `service` (a server process) are marked too."""
+SERVER_FIXTURES = {"service", "endpoint"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rpartition(".")[2] if item.module else ""
+        if module in SLOW_MODULES or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
