@@ -74,8 +74,8 @@ SLOW_MODULES = {
     "test_validate_cli", "test_virtuoso", "test_virtuoso_dataset", "test_worker_faults",
     "test_hermit_failures_are_reported_and_leave_no_files",
     # in-process, but seconds each (property-based fuzzing, incremental validation of the whole graph, curation
-    # of every evidence file)
-    "test_query_screen_fuzz", "test_incremental_validation", "test_curate",
+    # of every evidence file, SHACL over seeded copies of the graph, validated builds of the store cache)
+    "test_query_screen_fuzz", "test_incremental_validation", "test_curate", "test_shapes", "test_store_cache",
 }
 """Test modules marked `slow` as a whole; tests that use the `service` (a server process) are marked too."""
 SERVER_FIXTURES = {"service", "endpoint"}
