@@ -64,7 +64,7 @@ def test_a_relation_other_than_equals_or_below_is_refused():
 # ------------------------------------------------------------------- the verdict of every shipped result
 
 SHIPPED = [
-    # estimate, lower, upper, p, relation, p verdict: the seven hazard ratios the review prints
+    # estimate, lower, upper, p, relation, p verdict: the seven hazard ratios the review prints, then the label's
     ("0.49", "0.34", "0.71", "0.001", "<", Verdict.EXPLAINED_BY_ROUNDING),     # NCT00078572 TTP
     ("0.87", "0.71", "1.08", "0.210", "=", Verdict.EXPLAINED_BY_ROUNDING),     # NCT00078572 OS: implied 0.193
     ("0.65", "0.55", "0.77", "0.001", "<", Verdict.EXPLAINED_BY_ROUNDING),     # EMILIA PFS
@@ -72,6 +72,9 @@ SHIPPED = [
     ("0.528", "0.422", "0.661", "0.0001", "<", Verdict.EXPLAINED_BY_ROUNDING), # TH3RESA PFS
     ("0.552", "0.369", "0.826", "0.0034", "=", Verdict.NEAR),                  # TH3RESA OS: implied 0.0037-0.0040
     ("0.73", "0.57", "0.93", "0.08", "=", Verdict.NOT_EXPLAINED),              # trastuzumab + lapatinib: implied 0.012
+    # the two stratified hazard ratios the KADCYLA label's EMILIA table prints, to three decimals
+    ("0.650", "0.549", "0.771", "0.0001", "<", Verdict.EXPLAINED_BY_ROUNDING), # EMILIA PFS (label)
+    ("0.682", "0.548", "0.849", "0.0006", "=", Verdict.EXPLAINED_BY_ROUNDING), # EMILIA OS (label)
 ]
 
 
