@@ -358,9 +358,8 @@ def serving_copy(store: Path) -> Path:
     except OSError:
         return store
     try:
-        for name in os.listdir(store):
-            if not name.startswith(UNDIGESTED_STORE_FILES):
-                os.link(store / name, folder / name)
+        for name, file in store_files(store).items():
+            os.link(file, folder / name)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         return store
