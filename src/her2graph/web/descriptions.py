@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.plugins.sparql.results.jsonresults import parseJsonTerm
 
 from ..dataset import named_graph_specs
 from ..namespaces import BASE, H2G, ONTOLOGY_IRI, PREFIXES
@@ -105,10 +106,7 @@ def summarise_sources(engine) -> tuple[SourceSummary, ...]:
     """Each source document with its counts (web/queries/sources.rq), in IRI order."""
     def literal(row, key):
         term = row.get(key)
-        if term is None or term["type"] != "literal":
-            return None
-        datatype = term.get("datatype")
-        return Literal(term["value"], lang=term.get("xml:lang"), datatype=URIRef(datatype) if datatype else None)
+        return parseJsonTerm(term) if term is not None and term["type"] == "literal" else None
 
     return tuple(SourceSummary(row["document"]["value"], literal(row, "label"), literal(row, "title"),
                                literal(row, "identifier"), literal(row, "rights"),
