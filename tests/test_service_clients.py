@@ -18,7 +18,7 @@ H2G = "https://w3id.org/her2graph/ontology/"
 H2R = "https://w3id.org/her2graph/resource/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 TRIALS = f"PREFIX h2g: <{H2G}> SELECT ?nct WHERE {{ ?trial h2g:nctId ?nct }} ORDER BY ?nct"
-NCT_IDS = ["NCT00078572", "NCT00829166", "NCT01419197"]
+NCT_IDS = ["NCT00078572", "NCT00320385", "NCT00829166", "NCT01419197"]
 
 
 def wrapper(endpoint, query, return_format=JSON, method=GET, request_method=URLENCODED) -> SPARQLWrapper:
